@@ -1,0 +1,267 @@
+"""The core of the record: countries, topics, organisations, places, sources and dialogue rounds.
+
+`seminars` and `funding` build on these; nothing here imports them.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length, Upper
+from django.db.models.lookups import Exact
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .partial_dates import (
+    PartialDateProperty,
+    normalise_partial_dates,
+    precision_constraint,
+    precision_field,
+)
+from .publishing import PublishableModel
+
+
+class SourceKind(models.TextChoices):
+    PRESS_RELEASE = "press_release", _("press release")
+    NEWS = "news", _("news item")
+    FACTSHEET = "factsheet", _("factsheet")
+    WEB_PAGE = "web_page", _("web page")
+    REPORT = "report", _("report")
+    SYNTHETIC = "synthetic", _("synthetic (generated)")
+
+
+class Source(PublishableModel):
+    """A cited document. Every public record cites at least one: provenance is the portal's worth."""
+
+    title = models.CharField(_("title"), max_length=300)
+    publisher = models.CharField(
+        _("publisher"), max_length=200, blank=True, help_text=_("Left blank when the document does not say.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_on_precision = precision_field(_("precision of the publication date"))
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    document = models.CharField(
+        _("archived document"), max_length=200, blank=True,
+        help_text=_("Where the portal keeps its copy of the document, e.g. shared/seeds/<file>."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    published = PartialDateProperty("published_on")
+    history = HistoricalRecords()
+
+    class Meta(PublishableModel.Meta):
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["title"]
+        constraints = [precision_constraint("source", "published_on")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        normalise_partial_dates(self, "published_on")
+        super().save(*args, **kwargs)
+
+
+class Topic(PublishableModel):
+    """A human rights theme shared by dialogue rounds, seminars and projects."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="topics", blank=True)
+
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta(PublishableModel.Meta):
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("topic-detail", kwargs={"slug": self.slug})
+
+
+class EuAgreement(models.TextChoices):
+    PCA = "pca", _("Partnership and Cooperation Agreement")
+    TCA = "tca", _("Trade and Cooperation Agreement")
+    EPCA = "epca", _("Enhanced Partnership and Cooperation Agreement")
+
+
+class TradePreference(models.TextChoices):
+    GSP = "gsp", _("GSP (Generalised Scheme of Preferences)")
+    GSP_PLUS = "gsp_plus", _("GSP+ (special incentive arrangement)")
+
+
+class Country(PublishableModel):
+    iso_code = models.CharField(
+        _("ISO code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, e.g. KZ.")
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    eu_agreement = models.CharField(
+        _("agreement framing EU relations"), max_length=4, choices=EuAgreement.choices, blank=True,
+        help_text=_("Blank when no source says."),
+    )
+    trade_preference = models.CharField(
+        _("EU trade preference"), max_length=8, choices=TradePreference.choices, blank=True,
+        help_text=_("Blank when no source says."),
+    )
+    dialogue_started_on = models.DateField(_("human rights dialogue started"), null=True, blank=True)
+    dialogue_started_on_precision = precision_field(_("precision of the start date"))
+    dialogue_start_form = models.TextField(
+        _("form in which the dialogue started"), blank=True,
+        help_text=_("E.g. an ad hoc dialogue in the margins of the Joint Committee."),
+    )
+    dialogue_topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics raised in the dialogue"), related_name="dialogue_countries", blank=True
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="countries", blank=True)
+
+    dialogue_started = PartialDateProperty("dialogue_started_on")
+    history = HistoricalRecords(m2m_fields=[dialogue_topics, sources])
+
+    class Meta(PublishableModel.Meta):
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(iso_code=Upper("iso_code")) & Q(Exact(Length("iso_code"), 2)),
+                name="country_iso_code_two_capitals",
+            ),
+            precision_constraint("country", "dialogue_started_on"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("country-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        self.iso_code = self.iso_code.upper()
+        normalise_partial_dates(self, "dialogue_started_on")
+        super().save(*args, **kwargs)
+
+
+class OrganisationKind(models.TextChoices):
+    NGO = "ngo", _("non-governmental organisation")
+    EU_INSTITUTION = "eu_institution", _("EU institution")
+    EU_DELEGATION = "eu_delegation", _("EU delegation")
+    GOVERNMENT = "government", _("government body")
+    ACADEMIA = "academia", _("academia")
+    INTERNATIONAL = "international", _("international organisation")
+    MEDIA = "media", _("media")
+    OTHER = "other", _("other")
+
+
+class Organisation(PublishableModel):
+    name = models.CharField(_("name"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=250, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, db_index=True)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), related_name="organisations", on_delete=models.PROTECT,
+        null=True, blank=True, help_text=_("Blank for organisations not based in one of the five countries."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="organisations", blank=True)
+
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta(PublishableModel.Meta):
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PlaceKind(models.TextChoices):
+    CITY = "city", _("city")
+    REGION = "region", _("region")
+
+
+class Place(models.Model):
+    """A city or region where a seminar is held or a project works."""
+
+    name = models.CharField(_("name"), max_length=100)
+    country = models.ForeignKey(Country, verbose_name=_("country"), related_name="places", on_delete=models.PROTECT)
+    kind = models.CharField(_("kind"), max_length=6, choices=PlaceKind.choices, default=PlaceKind.CITY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["country__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["country", "name"], name="place_unique_name_per_country")]
+
+    def __str__(self):
+        return f"{self.name} ({self.country.iso_code})"  # country is select_related wherever places are listed
+
+
+class DialogueFormat(models.TextChoices):
+    STRUCTURED = "structured", _("structured human rights dialogue")
+    SUBCOMMITTEE = "subcommittee", _(
+        "Sub-Committee on Justice and Home Affairs, Human Rights and related issues"
+    )
+    AD_HOC = "ad_hoc", _("ad hoc dialogue in the margins of the Joint Committee")
+
+
+class DialogueRound(PublishableModel):
+    """One meeting of the EU and a country's officials on human rights."""
+
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), related_name="dialogue_rounds", on_delete=models.PROTECT
+    )
+    held_on = models.DateField(_("held on"), help_text=_("For a month or a year, any day in it; the precision says."))
+    held_on_precision = precision_field(_("precision of the date"))
+    place = models.CharField(_("place"), max_length=100, blank=True, help_text=_("Blank when no source says."))
+    format = models.CharField(_("format"), max_length=12, choices=DialogueFormat.choices, db_index=True)
+    sequence_number = models.PositiveSmallIntegerField(
+        _("sequence number"), null=True, blank=True,
+        help_text=_("1 for the first round of this format with this country; blank when unknown."),
+    )
+    topics = models.ManyToManyField(Topic, verbose_name=_("topics raised"), related_name="dialogue_rounds", blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="dialogue_rounds", blank=True)
+
+    held = PartialDateProperty("held_on")
+    history = HistoricalRecords(m2m_fields=[topics, sources])
+
+    class Meta(PublishableModel.Meta):
+        verbose_name = _("dialogue round")
+        verbose_name_plural = _("dialogue rounds")
+        ordering = ["-held_on", "country__name"]
+        constraints = [
+            precision_constraint("dialogueround", "held_on"),
+            models.CheckConstraint(condition=~Q(held_on_precision=""), name="dialogueround_held_on_has_precision"),
+            models.CheckConstraint(
+                condition=Q(sequence_number__isnull=True) | Q(sequence_number__gte=1),
+                name="dialogueround_sequence_number_from_one",
+            ),
+            models.UniqueConstraint(
+                fields=["country", "format", "sequence_number"], name="dialogueround_unique_sequence",
+                condition=Q(sequence_number__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["publication_status", "held_on"], name="dialogueround_public_date")]
+
+    def __str__(self):
+        # country is select_related by every listing (querysets.for_listing)
+        return _("EU–%(country)s human rights dialogue, %(date)s") % {"country": self.country.name, "date": self.held}
+
+    def get_absolute_url(self):
+        return reverse("dialogueround-detail", kwargs={"pk": self.pk})
+
+    def save(self, *args, **kwargs):
+        normalise_partial_dates(self, "held_on")
+        super().save(*args, **kwargs)

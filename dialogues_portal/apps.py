@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class DialoguesPortalConfig(AppConfig):
+    """The project level: pages and commands that span the apps, and the editors' roles."""
+
+    name = "dialogues_portal"
+    verbose_name = _("Portal")
+
+    def ready(self):
+        from django.apps import apps
+
+        from .roles import sync_roles_after_migrate
+
+        # This package has no models, so migrate sends it no signal: follow the last content app.
+        post_migrate.connect(sync_roles_after_migrate, sender=apps.get_app_config("funding"))
