@@ -1,3 +1,75 @@
-from django.contrib import admin
+"""The editors' admin for the core records."""
 
-# Register your models here.
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .admin_base import PublishableAdmin
+from .models import Country, DialogueRound, Organisation, Place, Source, Topic
+
+
+@admin.register(Source)
+class SourceAdmin(PublishableAdmin):
+    list_display = ("title", "publisher", "kind", "published", "publication_status", "updated_at")
+    list_filter = ("kind",)
+    search_fields = ("title", "publisher", "description", "url")
+    date_hierarchy = "published_on"
+
+
+@admin.register(Topic)
+class TopicAdmin(PublishableAdmin):
+    list_display = ("name", "slug", "publication_status", "updated_at")
+    search_fields = ("name", "slug", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("sources",)
+
+
+@admin.register(Country)
+class CountryAdmin(PublishableAdmin):
+    list_display = ("name", "iso_code", "eu_agreement", "trade_preference", "dialogue_started", "publication_status")
+    list_filter = ("eu_agreement", "trade_preference")
+    search_fields = ("name", "iso_code", "summary")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("dialogue_topics", "sources")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(PublishableAdmin):
+    list_display = ("name", "acronym", "kind", "country", "publication_status")
+    list_filter = ("kind", "country")
+    list_select_related = ("country",)
+    search_fields = ("name", "acronym", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("country", "sources")
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ("name", "country", "kind")
+    list_filter = ("country", "kind")
+    list_select_related = ("country",)
+    search_fields = ("name",)
+    autocomplete_fields = ("country",)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Place.__str__ shows the country: load it with the autocomplete results too.
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.select_related("country"), may_have_duplicates
+
+
+@admin.register(DialogueRound)
+class DialogueRoundAdmin(PublishableAdmin):
+    list_display = ("__str__", "country", "held", "format", "sequence_number", "place", "publication_status")
+    list_filter = ("country", "format", "topics")
+    list_select_related = ("country",)  # __str__ names the country
+    search_fields = ("country__name", "place", "summary")
+    date_hierarchy = "held_on"
+    autocomplete_fields = ("country", "topics", "sources")
+    fieldsets = (
+        (None, {"fields": ("country", ("held_on", "held_on_precision"), "place", "format", "sequence_number")}),
+        (_("Content"), {"fields": ("topics", "summary", "sources")}),
+        (_("Publication"), {"fields": PublishableAdmin.record_fields}),
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset.select_related("country"), may_have_duplicates

@@ -41,7 +41,9 @@ class Source(PublishableModel):
     published_on_precision = precision_field(_("precision of the publication date"))
     url = models.URLField(_("URL"), max_length=500, blank=True)
     document = models.CharField(
-        _("archived document"), max_length=200, blank=True,
+        _("archived document"),
+        max_length=200,
+        blank=True,
         help_text=_("Where the portal keeps its copy of the document, e.g. shared/seeds/<file>."),
     )
     description = models.TextField(_("description"), blank=True)
@@ -97,23 +99,28 @@ class TradePreference(models.TextChoices):
 
 
 class Country(PublishableModel):
-    iso_code = models.CharField(
-        _("ISO code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, e.g. KZ.")
-    )
+    iso_code = models.CharField(_("ISO code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, e.g. KZ."))
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     eu_agreement = models.CharField(
-        _("agreement framing EU relations"), max_length=4, choices=EuAgreement.choices, blank=True,
+        _("agreement framing EU relations"),
+        max_length=4,
+        choices=EuAgreement.choices,
+        blank=True,
         help_text=_("Blank when no source says."),
     )
     trade_preference = models.CharField(
-        _("EU trade preference"), max_length=8, choices=TradePreference.choices, blank=True,
+        _("EU trade preference"),
+        max_length=8,
+        choices=TradePreference.choices,
+        blank=True,
         help_text=_("Blank when no source says."),
     )
     dialogue_started_on = models.DateField(_("human rights dialogue started"), null=True, blank=True)
     dialogue_started_on_precision = precision_field(_("precision of the start date"))
     dialogue_start_form = models.TextField(
-        _("form in which the dialogue started"), blank=True,
+        _("form in which the dialogue started"),
+        blank=True,
         help_text=_("E.g. an ad hoc dialogue in the margins of the Joint Committee."),
     )
     dialogue_topics = models.ManyToManyField(
@@ -166,8 +173,13 @@ class Organisation(PublishableModel):
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, db_index=True)
     country = models.ForeignKey(
-        Country, verbose_name=_("country"), related_name="organisations", on_delete=models.PROTECT,
-        null=True, blank=True, help_text=_("Blank for organisations not based in one of the five countries."),
+        Country,
+        verbose_name=_("country"),
+        related_name="organisations",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Blank for organisations not based in one of the five countries."),
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -210,9 +222,7 @@ class Place(models.Model):
 
 class DialogueFormat(models.TextChoices):
     STRUCTURED = "structured", _("structured human rights dialogue")
-    SUBCOMMITTEE = "subcommittee", _(
-        "Sub-Committee on Justice and Home Affairs, Human Rights and related issues"
-    )
+    SUBCOMMITTEE = "subcommittee", _("Sub-Committee on Justice and Home Affairs, Human Rights and related issues")
     AD_HOC = "ad_hoc", _("ad hoc dialogue in the margins of the Joint Committee")
 
 
@@ -227,7 +237,9 @@ class DialogueRound(PublishableModel):
     place = models.CharField(_("place"), max_length=100, blank=True, help_text=_("Blank when no source says."))
     format = models.CharField(_("format"), max_length=12, choices=DialogueFormat.choices, db_index=True)
     sequence_number = models.PositiveSmallIntegerField(
-        _("sequence number"), null=True, blank=True,
+        _("sequence number"),
+        null=True,
+        blank=True,
         help_text=_("1 for the first round of this format with this country; blank when unknown."),
     )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics raised"), related_name="dialogue_rounds", blank=True)
@@ -249,7 +261,8 @@ class DialogueRound(PublishableModel):
                 name="dialogueround_sequence_number_from_one",
             ),
             models.UniqueConstraint(
-                fields=["country", "format", "sequence_number"], name="dialogueround_unique_sequence",
+                fields=["country", "format", "sequence_number"],
+                name="dialogueround_unique_sequence",
                 condition=Q(sequence_number__isnull=False),
             ),
         ]

@@ -68,14 +68,16 @@ class PartialDateProperty:
     def __get__(self, instance, owner=None):
         if instance is None:
             return self
-        return PartialDate.of(
-            getattr(instance, self.field_name), getattr(instance, f"{self.field_name}_precision")
-        )
+        return PartialDate.of(getattr(instance, self.field_name), getattr(instance, f"{self.field_name}_precision"))
 
 
 def precision_field(verbose_name):
     return models.CharField(
-        verbose_name, max_length=5, choices=DatePrecision.choices, blank=True, default="",
+        verbose_name,
+        max_length=5,
+        choices=DatePrecision.choices,
+        blank=True,
+        default="",
         help_text=_("How precisely the source gives the date: a day, a month or only a year."),
     )
 

@@ -27,12 +27,18 @@ class PublishableQuerySet(models.QuerySet):
 
 class PublishableModel(models.Model):
     publication_status = models.CharField(
-        _("publication status"), max_length=9, choices=PublicationStatus.choices,
-        default=PublicationStatus.DRAFT, db_index=True,
+        _("publication status"),
+        max_length=9,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
         help_text=_("Only published records are shown to the public."),
     )
     is_synthetic = models.BooleanField(
-        _("synthetic"), default=False, db_index=True, editable=False,
+        _("synthetic"),
+        default=False,
+        db_index=True,
+        editable=False,
         help_text=_("Generated for demonstrations and benchmarks; never a real record."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -24,7 +24,9 @@ def role_permissions(actions):
             if name.startswith("historical"):
                 pairs.append((app_label, f"view_{name}"))
                 continue
-            pairs += [(app_label, f"{action}_{name}") for action in actions if action in model._meta.default_permissions]
+            pairs += [
+                (app_label, f"{action}_{name}") for action in actions if action in model._meta.default_permissions
+            ]
     return pairs
 
 

@@ -1,3 +1,90 @@
-from django.contrib import admin
+"""The editors' admin for programmes, calls and projects."""
 
-# Register your models here.
+from django.contrib import admin
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from dialogues.admin_base import PublishableAdmin
+from dialogues.models import Country
+
+from .models import Call, Programme, Project
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(PublishableAdmin):
+    list_display = ("name", "acronym", "scope", "launched", "envelope_eur", "publication_status")
+    list_filter = ("scope",)
+    search_fields = ("name", "acronym", "summary")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("predecessor", "countries", "sources")
+
+
+class ProjectInline(admin.TabularInline):
+    model = Project
+    fields = ("title", "eu_contribution_eur", "publication_status")
+    readonly_fields = ("publication_status",)
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # a project needs its countries and sources: add it on its own page
+
+
+@admin.register(Call)
+class CallAdmin(PublishableAdmin):
+    list_display = ("title", "programme", "country", "year", "total_amount_eur", "project_count", "publication_status")
+    list_filter = ("programme", "country", "year")
+    list_select_related = ("programme", "country")
+    search_fields = ("title", "summary")
+    autocomplete_fields = ("programme", "country", "places", "sources")
+    inlines = [ProjectInline]
+
+
+@admin.register(Project)
+class ProjectAdmin(PublishableAdmin):
+    list_display = (
+        "title",
+        "programme",
+        "country_codes",
+        "eu_contribution_eur",
+        "starts",
+        "ends",
+        "status",
+        "publication_status",
+    )
+    list_filter = ("programme", "countries", "status", "topics")
+    list_select_related = ("programme",)
+    search_fields = ("title", "summary")
+    date_hierarchy = "starts_on"
+    autocomplete_fields = ("programme", "call", "countries", "places", "implementing_organisation", "topics", "sources")
+    fieldsets = (
+        (None, {"fields": ("title", "programme", "call", "countries", "places", "implementing_organisation")}),
+        (
+            _("Money and time"),
+            {
+                "fields": (
+                    "eu_contribution_eur",
+                    ("starts_on", "starts_on_precision"),
+                    ("ends_on", "ends_on_precision"),
+                    "duration_months",
+                    "status",
+                )
+            },
+        ),
+        (_("Content"), {"fields": ("topics", "summary", "sources")}),
+        (_("Publication"), {"fields": PublishableAdmin.record_fields}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("countries", queryset=Country.objects.only("id", "iso_code"))  # country_codes column
+            )
+        )
+
+    @admin.display(description=_("countries"))
+    def country_codes(self, project):
+        return ", ".join(country.iso_code for country in project.countries.all())

@@ -26,17 +26,28 @@ class Programme(PublishableModel):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     predecessor = models.ForeignKey(
-        "self", verbose_name=_("grew from"), related_name="successors", on_delete=models.SET_NULL,
-        null=True, blank=True,
+        "self",
+        verbose_name=_("grew from"),
+        related_name="successors",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
     )
     launched_on = models.DateField(_("established"), null=True, blank=True)
     launched_on_precision = precision_field(_("precision of the date"))
-    scope = models.CharField(_("scope"), max_length=9, choices=Scope.choices, blank=True, help_text=_("Blank when no source says."))
+    scope = models.CharField(
+        _("scope"), max_length=9, choices=Scope.choices, blank=True, help_text=_("Blank when no source says.")
+    )
     countries = models.ManyToManyField(
-        Country, verbose_name=_("countries covered"), related_name="programmes", blank=True,
+        Country,
+        verbose_name=_("countries covered"),
+        related_name="programmes",
+        blank=True,
         help_text=_("For regional and national programmes."),
     )
-    envelope_eur = models.DecimalField(_("envelope (EUR)"), **EUR, null=True, blank=True, help_text=_("Blank when unknown."))
+    envelope_eur = models.DecimalField(
+        _("envelope (EUR)"), **EUR, null=True, blank=True, help_text=_("Blank when unknown.")
+    )
     summary = models.TextField(_("summary"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="programmes", blank=True)
 
@@ -70,16 +81,25 @@ class Call(PublishableModel):
     Sources often announce the total of a package whose single projects have no published amount.
     """
 
-    programme = models.ForeignKey(Programme, verbose_name=_("programme"), related_name="calls", on_delete=models.PROTECT)
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), related_name="calls", on_delete=models.PROTECT
+    )
     title = models.CharField(_("title"), max_length=300)
     country = models.ForeignKey(
-        Country, verbose_name=_("country"), related_name="calls", on_delete=models.PROTECT, null=True, blank=True,
+        Country,
+        verbose_name=_("country"),
+        related_name="calls",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         help_text=_("Blank for a regional package."),
     )
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     announced_on = models.DateField(_("announced on"), null=True, blank=True)
     announced_on_precision = precision_field(_("precision of the date"))
-    total_amount_eur = models.DecimalField(_("total amount (EUR)"), **EUR, null=True, blank=True, help_text=_("Blank when unknown."))
+    total_amount_eur = models.DecimalField(
+        _("total amount (EUR)"), **EUR, null=True, blank=True, help_text=_("Blank when unknown.")
+    )
     project_count = models.PositiveSmallIntegerField(
         _("number of projects announced"), null=True, blank=True, help_text=_("Blank when unknown.")
     )
@@ -112,19 +132,28 @@ class ProjectStatus(models.TextChoices):
 
 class Project(PublishableModel):
     title = models.CharField(_("title"), max_length=400)
-    programme = models.ForeignKey(Programme, verbose_name=_("programme"), related_name="projects", on_delete=models.PROTECT)
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), related_name="projects", on_delete=models.PROTECT
+    )
     call = models.ForeignKey(
         Call, verbose_name=_("call"), related_name="projects", on_delete=models.SET_NULL, null=True, blank=True
     )
     countries = models.ManyToManyField(Country, verbose_name=_("countries"), related_name="projects")
     places = models.ManyToManyField(Place, verbose_name=_("places"), related_name="projects", blank=True)
     implementing_organisation = models.ForeignKey(
-        Organisation, verbose_name=_("implementing organisation"), related_name="implemented_projects",
-        on_delete=models.PROTECT, null=True, blank=True,
+        Organisation,
+        verbose_name=_("implementing organisation"),
+        related_name="implemented_projects",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="projects", blank=True)
     eu_contribution_eur = models.DecimalField(
-        _("EU contribution (EUR)"), **EUR, null=True, blank=True,
+        _("EU contribution (EUR)"),
+        **EUR,
+        null=True,
+        blank=True,
         help_text=_("Blank when unknown: never 0 for an unknown amount."),
     )
     starts_on = models.DateField(_("start"), null=True, blank=True)
@@ -133,7 +162,11 @@ class Project(PublishableModel):
     ends_on_precision = precision_field(_("precision of the end"))
     duration_months = models.PositiveSmallIntegerField(_("duration (months)"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=9, choices=ProjectStatus.choices, blank=True, db_index=True,
+        _("status"),
+        max_length=9,
+        choices=ProjectStatus.choices,
+        blank=True,
+        db_index=True,
         help_text=_("Blank when no source says."),
     )
     summary = models.TextField(_("summary"), blank=True)

@@ -21,19 +21,27 @@ class Seminar(PublishableModel):
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=7, choices=SeminarKind.choices, default=SeminarKind.SEMINAR)
     countries = models.ManyToManyField(
-        Country, verbose_name=_("countries"), related_name="seminars",
+        Country,
+        verbose_name=_("countries"),
+        related_name="seminars",
         help_text=_("One country, or several for a regional event."),
     )
     city = models.CharField(_("city"), max_length=100, blank=True, help_text=_("Blank when no source says."))
     held_on = models.DateField(_("held on"), null=True, blank=True)
     held_on_precision = precision_field(_("precision of the date"))
     date_note = models.CharField(
-        _("date as the source gives it"), max_length=200, blank=True,
+        _("date as the source gives it"),
+        max_length=200,
+        blank=True,
         help_text=_("When the source dates the event only indirectly, its words."),
     )
     dialogue_round = models.ForeignKey(
-        DialogueRound, verbose_name=_("dialogue round it feeds"), related_name="seminars",
-        on_delete=models.SET_NULL, null=True, blank=True,
+        DialogueRound,
+        verbose_name=_("dialogue round it feeds"),
+        related_name="seminars",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
     )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="seminars", blank=True)
     organisers = models.ManyToManyField(
@@ -72,7 +80,9 @@ class Seminar(PublishableModel):
 class Recommendation(models.Model):
     """One recommendation a seminar addressed to the dialogue, in the seminar's words."""
 
-    seminar = models.ForeignKey(Seminar, verbose_name=_("seminar"), related_name="recommendations", on_delete=models.CASCADE)
+    seminar = models.ForeignKey(
+        Seminar, verbose_name=_("seminar"), related_name="recommendations", on_delete=models.CASCADE
+    )
     text = models.TextField(_("text"))
     position = models.PositiveSmallIntegerField(_("position"), default=1)
 

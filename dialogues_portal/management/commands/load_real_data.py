@@ -1,0 +1,22 @@
+"""Load the real records of fixtures/ (every one citing its source document). Idempotent."""
+
+from django.conf import settings
+from django.core.management import BaseCommand, call_command
+
+REAL_DATA_FIXTURES = ["dialogues.json", "seminars.json", "funding.json"]  # in dependency order
+
+
+class Command(BaseCommand):
+    help = "Load the portal's real data from fixtures/ (safe to run again: records are updated in place)."
+
+    def handle(self, *args, **options):
+        paths = [str(settings.BASE_DIR / "fixtures" / name) for name in REAL_DATA_FIXTURES]
+        call_command("loaddata", *paths, verbosity=0)
+        from dialogues.models import Country, DialogueRound
+        from funding.models import Project
+        from seminars.models import Seminar
+
+        self.stdout.write(
+            f"Real data loaded: {Country.objects.count()} countries, {DialogueRound.objects.count()} dialogue rounds, "
+            f"{Seminar.objects.count()} seminars, {Project.objects.count()} projects."
+        )

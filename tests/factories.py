@@ -1,0 +1,100 @@
+"""Small factories for test records: published and sourced unless a test says otherwise."""
+
+import datetime
+import itertools
+
+from dialogues.models import Country, DialogueRound, Organisation, Place, Source, Topic
+from dialogues.publishing import PublicationStatus
+from funding.models import Call, Programme, Project
+from seminars.models import Seminar
+
+_numbers = itertools.count(1)
+PUBLISHED = PublicationStatus.PUBLISHED
+DRAFT = PublicationStatus.DRAFT
+
+
+def make_source(**fields):
+    n = next(_numbers)
+    fields.setdefault("title", f"Test source {n}")
+    fields.setdefault("publication_status", PUBLISHED)
+    return Source.objects.create(**fields)
+
+
+def _sourced(record, sources):
+    record.sources.set(sources if sources is not None else [make_source()])
+    return record
+
+
+def make_country(iso_code=None, sources=None, **fields):
+    n = next(_numbers)
+    iso_code = iso_code or f"{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}"
+    fields.setdefault("name", f"Country {iso_code}")
+    fields.setdefault("slug", f"country-{iso_code.lower()}")
+    fields.setdefault("publication_status", PUBLISHED)
+    return _sourced(Country.objects.create(iso_code=iso_code, **fields), sources)
+
+
+def make_topic(sources=None, **fields):
+    n = next(_numbers)
+    fields.setdefault("name", f"Topic {n}")
+    fields.setdefault("slug", f"topic-{n}")
+    fields.setdefault("publication_status", PUBLISHED)
+    return _sourced(Topic.objects.create(**fields), sources)
+
+
+def make_organisation(sources=None, **fields):
+    n = next(_numbers)
+    fields.setdefault("name", f"Organisation {n}")
+    fields.setdefault("slug", f"organisation-{n}")
+    fields.setdefault("kind", "ngo")
+    fields.setdefault("publication_status", PUBLISHED)
+    return _sourced(Organisation.objects.create(**fields), sources)
+
+
+def make_place(country, **fields):
+    fields.setdefault("name", f"City {next(_numbers)}")
+    return Place.objects.create(country=country, **fields)
+
+
+def make_round(country=None, topics=(), sources=None, **fields):
+    fields.setdefault("held_on", datetime.date(2009, 10, 1))
+    fields.setdefault("held_on_precision", "month")
+    fields.setdefault("format", "structured")
+    fields.setdefault("publication_status", PUBLISHED)
+    record = DialogueRound.objects.create(country=country or make_country(), **fields)
+    record.topics.set(topics)
+    return _sourced(record, sources)
+
+
+def make_seminar(countries=None, topics=(), sources=None, **fields):
+    fields.setdefault("title", f"Seminar {next(_numbers)}")
+    fields.setdefault("held_on", datetime.date(2009, 6, 1))
+    fields.setdefault("held_on_precision", "month")
+    fields.setdefault("publication_status", PUBLISHED)
+    record = Seminar.objects.create(**fields)
+    record.countries.set(countries or [make_country()])
+    record.topics.set(topics)
+    return _sourced(record, sources)
+
+
+def make_programme(sources=None, **fields):
+    n = next(_numbers)
+    fields.setdefault("name", f"Programme {n}")
+    fields.setdefault("slug", f"programme-{n}")
+    fields.setdefault("publication_status", PUBLISHED)
+    return _sourced(Programme.objects.create(**fields), sources)
+
+
+def make_call(programme=None, sources=None, **fields):
+    fields.setdefault("title", f"Call {next(_numbers)}")
+    fields.setdefault("publication_status", PUBLISHED)
+    return _sourced(Call.objects.create(programme=programme or make_programme(), **fields), sources)
+
+
+def make_project(programme=None, countries=None, topics=(), sources=None, **fields):
+    fields.setdefault("title", f"Project {next(_numbers)}")
+    fields.setdefault("publication_status", PUBLISHED)
+    record = Project.objects.create(programme=programme or make_programme(), **fields)
+    record.countries.set(countries or [make_country()])
+    record.topics.set(topics)
+    return _sourced(record, sources)
