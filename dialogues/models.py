@@ -18,6 +18,7 @@ from .partial_dates import (
     precision_field,
 )
 from .publishing import PublishableModel
+from .querysets import CountryQuerySet, DialogueRoundQuerySet, OrganisationQuerySet, SourceQuerySet, TopicQuerySet
 
 
 class SourceKind(models.TextChoices):
@@ -48,6 +49,7 @@ class Source(PublishableModel):
     )
     description = models.TextField(_("description"), blank=True)
 
+    objects = SourceQuerySet.as_manager()
     published = PartialDateProperty("published_on")
     history = HistoricalRecords()
 
@@ -73,6 +75,7 @@ class Topic(PublishableModel):
     description = models.TextField(_("description"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="topics", blank=True)
 
+    objects = TopicQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta(PublishableModel.Meta):
@@ -129,6 +132,7 @@ class Country(PublishableModel):
     summary = models.TextField(_("summary"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="countries", blank=True)
 
+    objects = CountryQuerySet.as_manager()
     dialogue_started = PartialDateProperty("dialogue_started_on")
     history = HistoricalRecords(m2m_fields=[dialogue_topics, sources])
 
@@ -185,6 +189,7 @@ class Organisation(PublishableModel):
     description = models.TextField(_("description"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="organisations", blank=True)
 
+    objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta(PublishableModel.Meta):
@@ -229,6 +234,8 @@ class DialogueFormat(models.TextChoices):
 class DialogueRound(PublishableModel):
     """One meeting of the EU and a country's officials on human rights."""
 
+    SEARCH_FIELDS = ("summary", "place")  # full-text search; the GIN index is built on exactly these
+
     country = models.ForeignKey(
         Country, verbose_name=_("country"), related_name="dialogue_rounds", on_delete=models.PROTECT
     )
@@ -246,6 +253,7 @@ class DialogueRound(PublishableModel):
     summary = models.TextField(_("summary"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="dialogue_rounds", blank=True)
 
+    objects = DialogueRoundQuerySet.as_manager()
     held = PartialDateProperty("held_on")
     history = HistoricalRecords(m2m_fields=[topics, sources])
 

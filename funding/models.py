@@ -10,6 +10,8 @@ from dialogues.models import Country, Organisation, Place, Source, Topic
 from dialogues.partial_dates import PartialDateProperty, normalise_partial_dates, precision_constraint, precision_field
 from dialogues.publishing import PublishableModel
 
+from .querysets import CallQuerySet, ProgrammeQuerySet, ProjectQuerySet
+
 EUR = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -51,6 +53,7 @@ class Programme(PublishableModel):
     summary = models.TextField(_("summary"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="programmes", blank=True)
 
+    objects = ProgrammeQuerySet.as_manager()
     launched = PartialDateProperty("launched_on")
     history = HistoricalRecords(m2m_fields=[countries, sources])
 
@@ -107,6 +110,7 @@ class Call(PublishableModel):
     summary = models.TextField(_("summary"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="calls", blank=True)
 
+    objects = CallQuerySet.as_manager()
     announced = PartialDateProperty("announced_on")
     history = HistoricalRecords(m2m_fields=[places, sources])
 
@@ -131,6 +135,7 @@ class ProjectStatus(models.TextChoices):
 
 
 class Project(PublishableModel):
+    SEARCH_FIELDS = ("title", "summary")  # full-text search; the GIN index is built on exactly these
     title = models.CharField(_("title"), max_length=400)
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), related_name="projects", on_delete=models.PROTECT
@@ -172,6 +177,7 @@ class Project(PublishableModel):
     summary = models.TextField(_("summary"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="projects", blank=True)
 
+    objects = ProjectQuerySet.as_manager()
     starts = PartialDateProperty("starts_on")
     ends = PartialDateProperty("ends_on")
     history = HistoricalRecords(m2m_fields=[countries, places, topics, sources])

@@ -11,6 +11,8 @@ from dialogues.models import Country, DialogueRound, Organisation, Source, Topic
 from dialogues.partial_dates import PartialDateProperty, normalise_partial_dates, precision_constraint, precision_field
 from dialogues.publishing import PublishableModel
 
+from .querysets import SeminarQuerySet
+
 
 class SeminarKind(models.TextChoices):
     SEMINAR = "seminar", _("civil society seminar")
@@ -18,6 +20,7 @@ class SeminarKind(models.TextChoices):
 
 
 class Seminar(PublishableModel):
+    SEARCH_FIELDS = ("title", "summary", "city")  # full-text search; the GIN index is built on exactly these
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=7, choices=SeminarKind.choices, default=SeminarKind.SEMINAR)
     countries = models.ManyToManyField(
@@ -56,6 +59,7 @@ class Seminar(PublishableModel):
     summary = models.TextField(_("summary"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="seminars", blank=True)
 
+    objects = SeminarQuerySet.as_manager()
     held = PartialDateProperty("held_on")
     history = HistoricalRecords(m2m_fields=[countries, topics, organisers, sources])
 

@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import translation
 
 from dialogues.models import Country, DialogueRound
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def refused(callable_):
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():
         callable_()
 
 

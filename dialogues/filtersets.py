@@ -1,0 +1,150 @@
+"""Filters shared by every listing: the HTML pages, the API and the exports use these FilterSets.
+
+Parameter names are a public contract: `country` (ISO code, case-insensitive, several allowed,
+repeated or comma-separated), `topic` (slug), `year_from`, `year_to`, `q`, `ordering`, and in
+funding `programme`, `status`, `min_amount`, `max_amount`. An unknown value is a validation error
+(the page shows it, the API answers 400), never silently the whole table.
+"""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Country, DialogueFormat, DialogueRound, Organisation, OrganisationKind, Source, Topic
+from .search import MAX_QUERY_LENGTH, search
+
+MIN_YEAR, MAX_YEAR = 1950, 2100
+
+
+class CodeListField(forms.ModelMultipleChoiceField):
+    """Several codes, repeated (`?country=KZ&country=KG`) or comma-separated (`?country=KZ,kg`)."""
+
+    def __init__(self, *args, normalise=str.upper, **kwargs):
+        self.normalise = normalise
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        if isinstance(value, str):
+            value = [value]
+        codes = [self.normalise(code.strip()) for item in value or [] for code in str(item).split(",") if code.strip()]
+        return super().clean(codes)
+
+
+class CodeListFilter(django_filters.ModelMultipleChoiceFilter):
+    """Filter by the public identifier (ISO code or slug) of a related record, through a subquery.
+
+    `pk__in (SELECT ...)` rather than a join: no duplicate rows and no DISTINCT over a large table.
+    """
+
+    field_class = CodeListField
+
+    def __init__(self, *args, through_lookup, **kwargs):
+        self.through_lookup = through_lookup  # e.g. "countries": the relation on the filtered model
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        relation = queryset.model._meta.get_field(self.through_lookup)
+        if relation.many_to_many:
+            through = relation.remote_field.through
+            own = relation.m2m_field_name()
+            target = relation.m2m_reverse_field_name()
+            matching = through.objects.filter(**{f"{target}__in": value}).values(f"{own}_id")
+            return queryset.filter(pk__in=matching)
+        return queryset.filter(**{f"{self.through_lookup}__in": value})
+
+
+def country_filter(through_lookup="countries"):
+    return CodeListFilter(
+        label=_("Country"),
+        queryset=Country.objects.published(),
+        to_field_name="iso_code",
+        through_lookup=through_lookup,
+        help_text=_("ISO code, e.g. KZ; several allowed."),
+    )
+
+
+def topic_filter():
+    return CodeListFilter(
+        label=_("Topic"),
+        queryset=Topic.objects.published(),
+        to_field_name="slug",
+        through_lookup="topics",
+        help_text=_("Topic slug; several allowed."),
+        normalise=str.lower,
+    )
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def year_filter(field_name, lookup_expr, label):
+    return YearFilter(
+        field_name=field_name, lookup_expr=lookup_expr, label=label, min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
+
+
+class SearchFilter(django_filters.CharFilter):
+    def __init__(self, *args, fields, **kwargs):
+        self.search_fields = fields
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", 1000)  # longer is a form error; search() uses the first 200
+        kwargs.setdefault("help_text", _("Words to find (up to %(n)s characters are used).") % {"n": MAX_QUERY_LENGTH})
+        super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        return search(queryset, value, self.search_fields) if value else queryset
+
+
+class DialogueRoundFilterSet(django_filters.FilterSet):
+    country = country_filter("country")
+    topic = topic_filter()
+    year_from = year_filter("held_on__year", "gte", _("From year"))
+    year_to = year_filter("held_on__year", "lte", _("To year"))
+    format = django_filters.ChoiceFilter(choices=DialogueFormat.choices, label=_("Format"))
+    q = SearchFilter(fields=DialogueRound.SEARCH_FIELDS)
+    ordering = django_filters.OrderingFilter(
+        fields=(("held_on", "date"), ("country__name", "country")),
+        field_labels={"held_on": _("Date"), "country__name": _("Country")},
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = DialogueRound
+        fields = ["country", "topic", "year_from", "year_to", "format", "q"]
+
+
+class CountryFilterSet(django_filters.FilterSet):
+    q = SearchFilter(fields=["name", "summary"])
+
+    class Meta:
+        model = Country
+        fields = ["q"]
+
+
+class TopicFilterSet(django_filters.FilterSet):
+    q = SearchFilter(fields=["name", "description"])
+
+    class Meta:
+        model = Topic
+        fields = ["q"]
+
+
+class OrganisationFilterSet(django_filters.FilterSet):
+    country = country_filter("country")
+    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, label=_("Kind"))
+    q = SearchFilter(fields=["name", "acronym", "description"])
+
+    class Meta:
+        model = Organisation
+        fields = ["country", "kind", "q"]
+
+
+class SourceFilterSet(django_filters.FilterSet):
+    q = SearchFilter(fields=["title", "publisher", "description"])
+
+    class Meta:
+        model = Source
+        fields = ["q"]

@@ -1,0 +1,46 @@
+"""What funding listings and detail pages load (shared by pages, API and exports)."""
+
+from django.db.models import Prefetch
+
+from dialogues.publishing import PublishableQuerySet
+from dialogues.querysets import country_codes, published_sources, published_topics
+
+
+def places():
+    from dialogues.models import Place
+
+    return Place.objects.select_related("country").order_by("name")  # Place.__str__ names the country
+
+
+class ProgrammeQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        return self.select_related("predecessor").prefetch_related(
+            Prefetch("countries", queryset=country_codes()), published_sources()
+        )
+
+    for_detail = for_listing
+
+
+class CallQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        return self.select_related("programme", "country").prefetch_related(
+            Prefetch("places", queryset=places()), published_sources()
+        )
+
+    for_detail = for_listing
+
+
+class ProjectQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        return self.select_related("programme", "call").prefetch_related(
+            Prefetch("countries", queryset=country_codes()),
+            Prefetch("topics", queryset=published_topics()),
+            published_sources(),
+        )
+
+    def for_detail(self):
+        return (
+            self.for_listing()
+            .select_related("implementing_organisation")
+            .prefetch_related(Prefetch("places", queryset=places()))
+        )
