@@ -6,6 +6,7 @@ the publication status, here and in the bulk actions.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -58,8 +59,8 @@ class PublishableAdmin(SimpleHistoryAdmin):
             fields = (*fields, "publication_status")
         return fields
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
         if not can_publish(request.user, self.model):
             actions.pop("publish_selected", None)
             actions.pop("unpublish_selected", None)

@@ -44,3 +44,9 @@ def editor_client(client, editor):
 def publisher_client(client, publisher):
     client.force_login(publisher)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashers are slow on purpose; tests only need them to work."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

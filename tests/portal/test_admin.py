@@ -1,0 +1,173 @@
+"""The editors' admin: every page renders within a bounded number of queries, roles are enforced."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from dialogues.models import DialogueRound
+from tests.factories import (
+    make_call,
+    make_country,
+    make_organisation,
+    make_place,
+    make_project,
+    make_round,
+    make_seminar,
+    make_source,
+    make_topic,
+)
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_MODELS = [m for m in admin.site._registry if m._meta.app_label in ("dialogues", "seminars", "funding")]
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_content_model_is_in_the_admin():
+    expected = {
+        m
+        for app in ("dialogues", "seminars", "funding")
+        for m in apps.get_app_config(app).get_models()
+        if not m._meta.model_name.startswith("historical") and m._meta.model_name != "recommendation"
+    }
+    assert expected <= set(ADMIN_MODELS)
+
+
+def some_rows(count):
+    country = make_country("KZ", slug="kazakhstan", name="Kazakhstan")
+    topic = make_topic()
+    for _ in range(count):
+        make_project(countries=[country], topics=[topic])
+        make_seminar(countries=[country], topics=[topic])
+        make_round(country=country, topics=[topic])
+        make_organisation(country=country)
+        make_call(country=country)
+        make_place(country)
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda m: m._meta.model_name)
+@pytest.mark.parametrize("rows", [1, 30])
+def test_changelist_renders_for_an_editor_in_bounded_queries(editor_client, django_assert_max_num_queries, model, rows):
+    some_rows(rows)
+    # session, user, permissions (2), the page (<=1 row count without full count), the rows,
+    # one prefetch per many-to-many column, list filters' choices (<=4), the action form.
+    with django_assert_max_num_queries(16):
+        response = editor_client.get(admin_url(model, "changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda m: m._meta.model_name)
+def test_add_and_change_pages_render_for_an_editor(editor_client, django_assert_max_num_queries, model):
+    some_rows(3)
+    with django_assert_max_num_queries(20):
+        assert editor_client.get(admin_url(model, "add")).status_code == 200
+    record = model.objects.first()
+    with django_assert_max_num_queries(30):
+        assert editor_client.get(admin_url(model, "change", record.pk)).status_code == 200
+    assert editor_client.get(admin_url(model, "history", record.pk)).status_code == 200
+
+
+def test_staff_without_a_permission_is_refused(client, staff_without_permissions):
+    client.force_login(staff_without_permissions)
+    assert client.get(admin_url(DialogueRound, "changelist")).status_code == 403
+    assert client.get(admin_url(DialogueRound, "add")).status_code == 403
+
+
+def test_the_public_is_sent_to_the_login_page(client):
+    response = client.get(admin_url(DialogueRound, "changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_an_editor_enters_a_dialogue_round_with_topics_and_sources(editor_client):
+    country, topic, source = make_country("KZ"), make_topic(), make_source()
+    response = editor_client.post(
+        admin_url(DialogueRound, "add"),
+        {
+            "country": country.pk,
+            "held_on": "2009-11-18",
+            "held_on_precision": "month",
+            "place": "Brussels",
+            "format": "structured",
+            "sequence_number": "2",
+            "topics": [topic.pk],
+            "summary": "Second round.",
+            "sources": [source.pk],
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    record = DialogueRound.objects.get(place="Brussels")
+    assert str(record.held) == "November 2009"  # stored as the month the editor said, no day
+    assert list(record.topics.all()) == [topic] and list(record.sources.all()) == [source]
+    assert record.publication_status == "draft"  # an editor cannot publish
+    assert record.history.first().history_user.username == "editor"
+
+
+def test_an_editor_cannot_publish(editor_client):
+    country, source = make_country("KZ"), make_source()
+    editor_client.post(
+        admin_url(DialogueRound, "add"),
+        {
+            "country": country.pk,
+            "held_on": "2009-11-01",
+            "held_on_precision": "month",
+            "format": "structured",
+            "sources": [source.pk],
+            "publication_status": "published",
+            "_save": "Save",
+        },
+    )
+    assert DialogueRound.objects.get().publication_status == "draft"
+    response = editor_client.get(admin_url(DialogueRound, "changelist"))
+    assert b"publish_selected" not in response.content
+
+
+def test_a_publisher_publishes_in_bulk_only_sourced_records(publisher_client):
+    sourced = make_topic(publication_status="draft")
+    unsourced = make_topic(publication_status="draft", sources=[])
+    url = admin_url(sourced.__class__, "changelist")
+    publisher_client.post(url, {"action": "publish_selected", "_selected_action": [sourced.pk, unsourced.pk]})
+    sourced.refresh_from_db()
+    assert sourced.publication_status == "draft"  # all or nothing: one lacked a source
+    publisher_client.post(url, {"action": "publish_selected", "_selected_action": [sourced.pk]})
+    sourced.refresh_from_db()
+    assert sourced.publication_status == "published"
+
+
+def test_a_published_record_needs_a_source_in_the_form(publisher_client):
+    country = make_country("KZ")
+    response = publisher_client.post(
+        admin_url(DialogueRound, "add"),
+        {
+            "country": country.pk,
+            "held_on": "2009-11-01",
+            "held_on_precision": "month",
+            "format": "structured",
+            "publication_status": "published",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    assert "sources" in response.context["adminform"].form.errors
+    assert not DialogueRound.objects.exists()
+
+
+def test_bad_input_in_the_admin_is_an_error_not_a_500(editor_client):
+    country = make_country("KZ")
+    response = editor_client.post(
+        admin_url(DialogueRound, "add"),
+        {
+            "country": country.pk,
+            "held_on": "not a date",
+            "held_on_precision": "month",
+            "format": "nonsense",
+            "sequence_number": "-3",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    assert set(response.context["adminform"].form.errors) >= {"held_on", "format", "sequence_number"}
