@@ -3,8 +3,10 @@
 #   stop_throwaway_postgres    -> stops and removes it (registered as an EXIT trap by start)
 # Uses the machine's PostgreSQL 15 server binaries; initdb refuses root, so it runs as `postgres`.
 
+# `PG_PORT=54341 source scripts/postgres.sh` picks another port (kept even though bash drops the
+# temporary PG_PORT after `source`).
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-PG_PORT=${PG_PORT:-54329}
+THROWAWAY_PG_PORT=${PG_PORT:-54329}
 
 as_postgres() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -21,12 +23,12 @@ start_throwaway_postgres() {
     trap stop_throwaway_postgres EXIT
     as_postgres "$PG_BIN/initdb" -D "$PG_TMP/data" -A trust -U postgres --encoding=UTF8 --locale=C.UTF-8 >/dev/null
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/log" -w \
-        -o "-k $PG_TMP -p $PG_PORT -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-k $PG_TMP -p $THROWAWAY_PG_PORT -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
         start >/dev/null
     local host
     host=$(python3 -c 'import sys, urllib.parse as u; print(u.quote(sys.argv[1], safe=""))' "$PG_TMP")
-    export DATABASE_URL="postgres://postgres@$host:$PG_PORT/postgres"
-    echo "Throwaway PostgreSQL running in $PG_TMP (port $PG_PORT)"
+    export DATABASE_URL="postgres://postgres@$host:$THROWAWAY_PG_PORT/postgres"
+    echo "Throwaway PostgreSQL running in $PG_TMP (port $THROWAWAY_PG_PORT)"
 }
 
 stop_throwaway_postgres() {
