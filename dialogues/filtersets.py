@@ -8,6 +8,7 @@ funding `programme`, `status`, `min_amount`, `max_amount`. An unknown value is a
 
 import django_filters
 from django import forms
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .models import Country, DialogueFormat, DialogueRound, Organisation, OrganisationKind, Source, Topic
@@ -53,6 +54,23 @@ class CodeListFilter(django_filters.ModelMultipleChoiceFilter):
             matching = through.objects.filter(**{f"{target}__in": value}).values(f"{own}_id")
             return queryset.filter(pk__in=matching)
         return queryset.filter(**{f"{self.through_lookup}__in": value})
+
+    def option_counts(self, queryset):
+        """{public identifier: number of rows of `queryset` per option}, in one query.
+
+        The listing pages show these beside each option of the filter form.
+        """
+        key = self.extra["to_field_name"]
+        relation = queryset.model._meta.get_field(self.through_lookup)
+        matching = queryset.values("pk")  # a subquery: the filtered rows, whatever their ordering
+        if relation.many_to_many:
+            target = relation.m2m_reverse_field_name()
+            rows = relation.remote_field.through.objects.filter(**{f"{relation.m2m_field_name()}__in": matching})
+            group = f"{target}__{key}"
+        else:
+            rows = queryset.model._default_manager.filter(pk__in=matching)
+            group = f"{self.through_lookup}__{key}"
+        return {row[group]: row["n"] for row in rows.values(group).annotate(n=Count("pk")).order_by()}
 
 
 def country_filter(through_lookup="countries"):

@@ -15,10 +15,10 @@ def published_sources():
 
 
 def country_codes():
-    """Countries as most listings show them: code, name and link."""
+    """Countries as most listings show them: code, name and link (published ones only)."""
     from .models import Country
 
-    return Country.objects.only("id", "iso_code", "name", "slug").order_by("name")
+    return Country.objects.published().only("id", "iso_code", "name", "slug").order_by("name")
 
 
 def published_topics():

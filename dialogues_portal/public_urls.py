@@ -1,19 +1,28 @@
-"""The public site's pages (stub: replaced by the public-site work)."""
+"""The public site's URLs. They are a public contract: keep them stable.
 
-from django.http import HttpResponse
-from django.urls import path
+App pages come from each app's urls.py; the pages that span apps are declared here.
+"""
 
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
 
-def placeholder(request, **kwargs):
-    return HttpResponse("EU–Central Asia human rights dialogues portal")
-
+from .views import countries, feeds, home, search, seo, topics
 
 urlpatterns = [
-    path("", placeholder, name="home"),
-    path("countries/<slug:slug>/", placeholder, name="country-detail"),
-    path("topics/<slug:slug>/", placeholder, name="topic-detail"),
-    path("dialogues/<int:pk>/", placeholder, name="dialogueround-detail"),
-    path("seminars/<int:pk>/", placeholder, name="seminar-detail"),
-    path("funding/programmes/<slug:slug>/", placeholder, name="programme-detail"),
-    path("funding/projects/<int:pk>/", placeholder, name="project-detail"),
+    path("", home.HomeView.as_view(), name="home"),
+    path("countries/", countries.CountryListView.as_view(), name="country-list"),
+    path("countries/<slug:slug>/", countries.CountryDetailView.as_view(), name="country-detail"),
+    path("countries/<slug:slug>/feed/", feeds.RecordsFeed(), name="country-feed"),
+    path("topics/", topics.TopicListView.as_view(), name="topic-list"),
+    path("topics/<slug:slug>/", topics.TopicDetailView.as_view(), name="topic-detail"),
+    path("search/", search.SearchView.as_view(), name="search"),
+    path("feeds/latest/", feeds.RecordsFeed(), name="feed-latest"),
+    path("feeds/dialogues/", feeds.DialogueRoundFeed(), name="feed-dialogues"),
+    path("feeds/seminars/", feeds.SeminarFeed(), name="feed-seminars"),
+    path("feeds/projects/", feeds.ProjectFeed(), name="feed-projects"),
+    path("sitemap.xml", sitemap, {"sitemaps": seo.SITEMAPS}, name="sitemap"),
+    path("robots.txt", seo.robots_txt, name="robots-txt"),
+    path("", include("dialogues.urls")),
+    path("", include("seminars.urls")),
+    path("", include("funding.urls")),
 ]

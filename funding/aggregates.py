@@ -43,10 +43,19 @@ class YearAmount:
 
 
 @dataclass(frozen=True)
+class ProgrammeYearAmount:
+    slug: str
+    name: str
+    year: int | None
+    amount: Decimal
+
+
+@dataclass(frozen=True)
 class KnownContribution:
     total: Decimal | None  # None when nothing is known, never 0 for unknown
     by_programme: list[ProgrammeAmount] = field(default_factory=list)
     by_year: list[YearAmount] = field(default_factory=list)
+    by_programme_and_year: list[ProgrammeYearAmount] = field(default_factory=list)  # by name, then year
     calls_counted: int = 0
     projects_counted: int = 0
     projects_amount_unknown: int = 0
@@ -106,7 +115,7 @@ def known_contribution(*, country=None):
         .count()
     )
 
-    by_programme, names, by_year = {}, {}, {}
+    by_programme, names, by_year, by_programme_year = {}, {}, {}, {}
     counts = {"calls": 0, "projects": 0}
     for kind, rows in (("calls", call_rows), ("projects", project_rows)):
         for row in rows:
@@ -114,6 +123,8 @@ def known_contribution(*, country=None):
             names[slug] = row["programme__name"]
             by_programme[slug] = by_programme.get(slug, Decimal(0)) + row["amount"]
             by_year[row["bucket_year"]] = by_year.get(row["bucket_year"], Decimal(0)) + row["amount"]
+            key = (slug, row["bucket_year"])
+            by_programme_year[key] = by_programme_year.get(key, Decimal(0)) + row["amount"]
             counts[kind] += row["records"]
 
     total = sum(by_programme.values(), Decimal(0)) if by_programme else None
@@ -126,6 +137,12 @@ def known_contribution(*, country=None):
         by_year=[
             YearAmount(year, amount)
             for year, amount in sorted(by_year.items(), key=lambda item: (item[0] is None, item[0] or 0))
+        ],
+        by_programme_and_year=[
+            ProgrammeYearAmount(slug, names[slug], year, amount)
+            for (slug, year), amount in sorted(
+                by_programme_year.items(), key=lambda item: (names[item[0][0]], item[0][1] is None, item[0][1] or 0)
+            )
         ],
         calls_counted=counts["calls"],
         projects_counted=counts["projects"],

@@ -1,0 +1,71 @@
+"""The countries: an overview, and each country's whole story on one page."""
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView
+
+from dialogues.models import Country, DialogueRound
+from dialogues.templatetags.portal import eur
+from funding import aggregates
+from funding.models import Call, Project
+from seminars.models import Seminar
+
+from .. import charts, statistics
+
+
+def counts_by_country(queryset, country_path):
+    rows = queryset.order_by().values_list(country_path).annotate(n=Count("pk", distinct=True))
+    return dict(rows)
+
+
+class CountryListView(ListView):
+    template_name = "portal/country_list.html"
+    context_object_name = "countries"
+
+    def get_queryset(self):
+        return Country.objects.published().for_detail().order_by("name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rounds = counts_by_country(DialogueRound.objects.published(), "country")
+        seminars = counts_by_country(Seminar.objects.published(), "countries")
+        projects = counts_by_country(Project.objects.published(), "countries")
+        context["rows"] = [
+            (country, rounds.get(country.pk, 0), seminars.get(country.pk, 0), projects.get(country.pk, 0))
+            for country in context["countries"]
+        ]
+        return context
+
+
+class CountryDetailView(DetailView):
+    template_name = "portal/country_detail.html"
+    context_object_name = "country"
+
+    def get_queryset(self):
+        return Country.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        country = self.object
+        rounds = list(DialogueRound.objects.published().for_listing().filter(country=country))
+        seminars = list(Seminar.objects.published().for_listing().filter(countries=country))
+        projects = list(Project.objects.published().for_listing().filter(countries=country))
+        known = aggregates.known_contribution(country=country)
+        agenda = list(country.dialogue_topics.all())
+        return super().get_context_data(
+            rounds=rounds,
+            seminars=seminars,
+            projects=projects,
+            agenda=agenda,
+            timeline=statistics.timeline(rounds, seminars, projects),
+            calls=Call.objects.published().for_listing().filter(country=country),
+            contribution=known,
+            contribution_chart=charts.bar_chart(
+                _("Known EU contribution to %(country)s by year") % {"country": country.name},
+                [(row.year or _("unknown year"), [row.amount]) for row in known.by_year],
+                [_("EU contribution")],
+                display=eur,
+                row_label=_("Year"),
+            ),
+            topics_most=statistics.topics_raised_most(rounds, seminars, projects, agenda=agenda)[:10],
+            **kwargs,
+        )

@@ -1,0 +1,58 @@
+"""The home page: what the portal tracks, key figures, latest activity, charts, the five countries."""
+
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from dialogues.models import Country, DialogueRound
+from dialogues.templatetags.portal import eur
+from funding import aggregates
+from funding.models import Project
+from seminars.models import Seminar
+
+from .. import charts, statistics
+
+LATEST = 5
+
+
+class HomeView(TemplateView):
+    template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        countries = list(Country.objects.published().order_by("name"))
+        overall = aggregates.known_contribution()
+        # one scoped figure per country (three queries each, five countries): a project working in
+        # several countries counts in each, so the rows need not add up to the overall total
+        per_country = {country.pk: aggregates.known_contribution(country=country).total for country in countries}
+        latest = statistics.timeline(
+            DialogueRound.objects.published().for_listing()[:LATEST],
+            Seminar.objects.published().for_listing().filter(held_on__isnull=False)[:LATEST],
+            Project.objects.published().for_listing()[:LATEST],
+        )
+        latest = [entry for entry in reversed(latest) if entry.date][:LATEST]
+        activity = statistics.activity_per_year()
+        return super().get_context_data(
+            countries=countries,
+            figures=statistics.key_figures(overall.total),
+            latest=latest,
+            contribution_by_country=charts.bar_chart(
+                _("Known EU contribution by country"),
+                [(country.name, [per_country[country.pk]]) for country in countries],
+                [_("EU contribution")],
+                display=eur,
+                row_label=_("Country"),
+            ),
+            contribution_by_year=charts.bar_chart(
+                _("Known EU contribution by year"),
+                [(row.year or _("unknown year"), [row.amount]) for row in overall.by_year],
+                [_("EU contribution")],
+                display=eur,
+                row_label=_("Year"),
+            ),
+            activity_by_year=charts.bar_chart(
+                _("Dialogue rounds and seminars per year"),
+                [(year, [rounds, seminars]) for year, rounds, seminars in activity],
+                [_("Dialogue rounds"), _("Seminars")],
+                row_label=_("Year"),
+            ),
+            **kwargs,
+        )
