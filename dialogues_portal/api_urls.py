@@ -1,3 +1,74 @@
-"""The REST API, version 1."""
+"""The REST API, version 1: the router for every resource and the endpoints spanning the apps.
 
-urlpatterns = []
+Versioning and deprecation policy (docs/api.md): `/api/v1/` only grows: new resources, fields,
+filters and optional parameters may be added; nothing is renamed, removed or changes meaning.
+A breaking change comes as `/api/v2/`, and v1 then keeps running for at least twelve months,
+its responses carrying `Deprecation` and `Sunset` headers from the day v2 is published.
+"""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import routers
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.reverse import reverse
+
+from dialogues.api.views import (
+    CountryViewSet,
+    DialogueRoundViewSet,
+    OrganisationViewSet,
+    SourceViewSet,
+    TopicViewSet,
+)
+from funding.api.views import CallViewSet, ProgrammeViewSet, ProjectViewSet
+from seminars.api.views import SeminarViewSet
+
+from .api.views import CountrySummaryView, StatsView
+
+app_name = "api"  # names are "api:<resource>-list" and "api:<resource>-detail"
+
+
+class PortalRootView(routers.APIRootView):
+    """The EU–Central Asia human rights dialogues API, version 1. Documentation: /api/v1/docs/."""
+
+    more = {"stats": "api:stats", "schema": "api:schema", "docs": "api:docs", "auth-token": "api:auth-token"}
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for key, view_name in self.more.items():
+            response.data[key] = reverse(view_name, request=request, format=kwargs.get("format"))
+        return response
+
+
+class Router(routers.DefaultRouter):
+    APIRootView = PortalRootView
+    include_format_suffixes = False
+
+
+router = Router()
+router.register("countries", CountryViewSet, basename="country")
+router.register("topics", TopicViewSet, basename="topic")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("sources", SourceViewSet, basename="source")
+router.register("dialogue-rounds", DialogueRoundViewSet, basename="dialogueround")
+router.register("seminars", SeminarViewSet, basename="seminar")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("calls", CallViewSet, basename="call")
+router.register("projects", ProjectViewSet, basename="project")
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    # The site's Content-Security-Policy forbids inline scripts: the split view loads its
+    # initialisation from ?script, and this template gives its one <style> the CSP nonce.
+    template_name = "api/swagger_ui.html"
+    url_name = "api:schema"
+    title = "EU–Central Asia Human Rights Dialogues API v1"
+
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(), name="docs"),
+    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("stats/", StatsView.as_view(), name="stats"),
+    path("countries/<str:iso_code>/summary/", CountrySummaryView.as_view(), name="country-summary"),
+    *router.urls,
+]

@@ -235,30 +235,39 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 
-# --- REST API.
+# --- REST API (docs/api.md). Filtering and sorting come from the FilterSets alone (`ordering` is one
+# of their filters), so DRF's OrderingFilter is not used: it would read the same parameter.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
-    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE") or "120/minute"},
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_PAGINATION_CLASS": "dialogues.api.pagination.ListPagination",
+    "PAGE_SIZE": 50,  # the default; `page_size` goes up to 500 (dialogues/api/pagination.py)
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "EU–Central Asia Human Rights Dialogues API",
+    "DESCRIPTION": (BASE_DIR / "docs" / "api.md").read_text(encoding="utf-8"),  # shown at /api/v1/docs/
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,  # references read as objects and are written as identifiers
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "PublicationStatusEnum": "dialogues.publishing.PublicationStatus",
+        "DatePrecisionEnum": "dialogues.partial_dates.DatePrecision",
+        "QualifierEnum": "dialogues.choices.Qualifier",
+        "SourceKindEnum": "dialogues.models.SourceKind",
+        "OrganisationKindEnum": "dialogues.models.OrganisationKind",
+        "SeminarKindEnum": "seminars.models.SeminarKind",
+    },
 }
 
 # --- CORS: GET from any origin, nothing else cross-origin.

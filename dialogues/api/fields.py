@@ -1,0 +1,244 @@
+"""Serializer fields every API resource shares: partial dates and references to related records.
+
+A reference reads as an object (stable identifier, name, API URL) and is written as the bare
+identifier: an ISO code for a country, a slug for a topic or programme, an id for the rest.
+"""
+
+import datetime
+import re
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.fields import SkipField
+
+from ..partial_dates import DatePrecision, PartialDate
+from ..publishing import PublishableModel
+
+PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_PRECISION_BY_LENGTH = {4: DatePrecision.YEAR, 7: DatePrecision.MONTH, 10: DatePrecision.DAY}
+
+PARTIAL_DATE_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "description": (
+        "A date as precise as the sources give it. `date` is ISO 8601 at that precision: "
+        '"2008", "2008-06" or "2008-06-15". On writes `precision` may be left out: the form of '
+        "`date` gives it. null when unknown."
+    ),
+    "properties": {
+        "date": {"type": "string", "pattern": PARTIAL_DATE_PATTERN, "example": "2008-06"},
+        "precision": {"type": "string", "enum": list(DatePrecision.values), "example": "month"},
+    },
+    "required": ["date"],
+}
+
+
+@extend_schema_field(PARTIAL_DATE_SCHEMA)
+class PartialDateField(serializers.Field):
+    """A stored (date, precision) pair as {"date": "2008-06", "precision": "month"}, or null."""
+
+    default_error_messages = {
+        "invalid": _('Expected {"date": "YYYY", "YYYY-MM" or "YYYY-MM-DD", "precision": ...} or null.'),
+        "invalid_date": _("Not a valid date: %(value)s."),
+        "precision_mismatch": _('The precision "%(precision)s" does not match the date "%(date)s".'),
+    }
+
+    def __init__(self, date_field, **kwargs):
+        self.date_field = date_field
+        self.precision_field = f"{date_field}_precision"
+        kwargs["source"] = "*"
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def model_fields(self):
+        return (self.date_field, self.precision_field)
+
+    def to_representation(self, instance):
+        value = PartialDate.of(getattr(instance, self.date_field), getattr(instance, self.precision_field))
+        if value is None:
+            return None
+        return {"date": value.isoformat(), "precision": value.precision}
+
+    def run_validation(self, data=serializers.empty):
+        if data is serializers.empty:
+            if getattr(self.root, "partial", False) or not self.required:
+                raise SkipField()
+            self.fail("required")
+        return self.to_internal_value(data)
+
+    def to_internal_value(self, data):
+        if data is None:
+            return {self.date_field: None, self.precision_field: ""}
+        if not isinstance(data, dict) or not isinstance(data.get("date"), str):
+            self.fail("invalid")
+        text = data["date"]
+        if not re.match(PARTIAL_DATE_PATTERN, text):
+            self.fail("invalid")
+        precision = _PRECISION_BY_LENGTH[len(text)]
+        given = data.get("precision", precision)
+        if given != precision:
+            raise serializers.ValidationError(
+                self.error_messages["precision_mismatch"] % {"precision": given, "date": text}
+            )
+        padded = text + {DatePrecision.YEAR: "-01-01", DatePrecision.MONTH: "-01"}.get(precision, "")
+        try:
+            date = datetime.date.fromisoformat(padded)
+        except ValueError:
+            raise serializers.ValidationError(self.error_messages["invalid_date"] % {"value": text}) from None
+        return {self.date_field: date, self.precision_field: precision}
+
+
+def may_see_drafts(request, model):
+    user = getattr(request, "user", None)
+    opts = model._meta
+    return bool(user and user.is_active and user.has_perm(f"{opts.app_label}.change_{opts.model_name}"))
+
+
+class ReferenceField(serializers.RelatedField):
+    """A related record: read as {key, name, url}, written as the key alone.
+
+    A single related record that is a draft reads as null for those who may not see drafts; for
+    many related records the prefetch querysets (querysets.py) already hold only published ones.
+    """
+
+    view_name = None  # e.g. "api:country-detail"
+    lookup_field = "pk"  # the model attribute that identifies the record in URLs and on writes
+    url_kwarg = "pk"
+    key = "id"
+    key_type = "integer"
+    label_attribute = "name"
+    extra_properties = {}  # more properties of the read shape, for the schema
+
+    default_error_messages = {
+        "does_not_exist": _('No record with the identifier "{value}".'),
+        "invalid": _("Expected an identifier (a string or a number)."),
+    }
+
+    def normalise(self, value):
+        return value
+
+    def get_attribute(self, instance):
+        related = super().get_attribute(instance)
+        if (
+            isinstance(related, PublishableModel)
+            and not related.is_published
+            and not may_see_drafts(self.context.get("request"), type(related))
+        ):
+            return None
+        return related
+
+    def url_for(self, obj):
+        path = reverse(self.view_name, kwargs={self.url_kwarg: getattr(obj, self.lookup_field)})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def describe(self, obj):
+        """Properties beyond key, name and url (see `extra_properties`)."""
+        return {}
+
+    def to_representation(self, obj):
+        return {
+            self.key: getattr(obj, self.lookup_field),
+            "name": str(getattr(obj, self.label_attribute)),
+            **self.describe(obj),
+            "url": self.url_for(obj),
+        }
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("invalid")
+        value = self.normalise(str(data).strip())
+        if self.lookup_field == "pk" and not value.isdigit():
+            self.fail("does_not_exist", value=value)
+        try:
+            return self.get_queryset().get(**{self.lookup_field: value})
+        except (self.get_queryset().model.DoesNotExist, ValueError, TypeError, OverflowError):
+            self.fail("does_not_exist", value=value)
+
+
+class ReferenceFieldExtension(OpenApiSerializerFieldExtension):
+    """Reads as an object, writes as the bare identifier."""
+
+    target_class = ReferenceField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        if direction == "request":
+            schema = {"type": field.key_type, "description": f"The {field.key} of the related record."}
+            if field.key_type == "integer":
+                schema["minimum"] = 1
+            return schema
+        return {
+            "type": "object",
+            "properties": {
+                field.key: {"type": field.key_type},
+                "name": {"type": "string"},
+                **field.extra_properties,
+                "url": {"type": "string", "format": "uri"},
+            },
+            "required": [field.key, "name", "url"],
+        }
+
+
+class CountryReference(ReferenceField):
+    view_name = "api:country-detail"
+    lookup_field = url_kwarg = "iso_code"
+    key = "code"
+    key_type = "string"
+
+    def normalise(self, value):
+        return value.upper()
+
+
+class TopicReference(ReferenceField):
+    view_name = "api:topic-detail"
+    lookup_field = url_kwarg = "slug"
+    key = "slug"
+    key_type = "string"
+
+    def normalise(self, value):
+        return value.lower()
+
+
+class OrganisationReference(ReferenceField):
+    view_name = "api:organisation-detail"
+
+
+class DialogueRoundReference(ReferenceField):
+    view_name = "api:dialogueround-detail"
+    label_attribute = "pk"
+    extra_properties = {"country": {"type": "string", "description": "ISO code"}}
+
+    def to_representation(self, obj):
+        # country is select_related wherever a round is referenced (querysets.py)
+        return {"id": obj.pk, "name": str(obj), "country": obj.country.iso_code, "url": self.url_for(obj)}
+
+
+class SourceReference(ReferenceField):
+    view_name = "api:source-detail"
+    label_attribute = "title"
+    extra_properties = {
+        "publisher": {"type": "string"},
+        "published": PARTIAL_DATE_SCHEMA,
+        "document_url": {"type": "string", "description": "Where the document is published; may be empty."},
+    }
+
+    def to_representation(self, obj):
+        published = PartialDate.of(obj.published_on, obj.published_on_precision)
+        return {
+            "id": obj.pk,
+            "name": obj.title,
+            "publisher": obj.publisher,
+            "published": published and {"date": published.isoformat(), "precision": published.precision},
+            "document_url": obj.url,
+            "url": self.url_for(obj),
+        }
+
+
+def place_names(places):
+    """Places (a city or region) as "Almaty (KZ)"; read-only in the API."""
+    return [str(place) for place in places]

@@ -1,0 +1,170 @@
+"""API views for the core records, and the viewset every publishable resource shares.
+
+Every queryset starts from `visible_to(request.user)` (published records for the public, drafts
+too for those who may change them) and loads what it shows through `for_listing()` or
+`for_detail()` (querysets.py): no prefetching here.
+"""
+
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample
+from rest_framework import exceptions, status, viewsets
+
+from ..filtersets import (
+    CountryFilterSet,
+    DialogueRoundFilterSet,
+    OrganisationFilterSet,
+    SourceFilterSet,
+    TopicFilterSet,
+)
+from ..models import Country, DialogueRound, Organisation, Source, Topic
+from .pagination import ListPagination
+from .schema import document_resource
+from .serializers import (
+    CountryDetailSerializer,
+    CountrySerializer,
+    DialogueRoundSerializer,
+    OrganisationSerializer,
+    SourceSerializer,
+    TopicSerializer,
+)
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("Other records still refer to this one: remove those links first.")
+    default_code = "conflict"
+
+
+class PublishableViewSet(viewsets.ModelViewSet):
+    """List, detail and permission-checked writes for one publishable model."""
+
+    model = None
+    list_serializer_class = None
+    pagination_class = ListPagination
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        records = self.model.objects.visible_to(self.request.user)
+        return records.for_listing() if self.action == "list" else records.for_detail()
+
+    def get_serializer_class(self):
+        if self.action == "list" and self.list_serializer_class is not None:
+            return self.list_serializer_class
+        return self.serializer_class
+
+    def _reload(self, serializer):
+        # The response shows the record as a fresh detail request would (the same prefetches).
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+        self._reload(serializer)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+        self._reload(serializer)
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except (ProtectedError, RestrictedError):
+            raise Conflict() from None
+
+
+SOURCE_EXAMPLE = {
+    "id": 3,
+    "name": "EU and Kazakhstan hold human rights dialogue",
+    "publisher": "Council of the European Union",
+    "published": {"date": "2008-10", "precision": "month"},
+    "document_url": "https://example.org/press-release",
+    "url": "https://portal.example/api/v1/sources/3/",
+}
+
+
+@document_resource(
+    plural="countries", singular="country", list_serializer=CountrySerializer, detail_serializer=CountryDetailSerializer
+)
+class CountryViewSet(PublishableViewSet):
+    """The five Central Asian countries, identified by ISO code (case-insensitive: /countries/kz/)."""
+
+    model = Country
+    serializer_class = CountryDetailSerializer
+    list_serializer_class = CountrySerializer
+    filterset_class = CountryFilterSet
+    lookup_field = "iso_code"
+    lookup_value_regex = "[^/.]+"
+
+    def get_object(self):
+        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
+        return super().get_object()
+
+
+@document_resource(
+    plural="topics", singular="topic", list_serializer=TopicSerializer, detail_serializer=TopicSerializer
+)
+class TopicViewSet(PublishableViewSet):
+    """Human rights themes, identified by slug."""
+
+    model = Topic
+    serializer_class = TopicSerializer
+    filterset_class = TopicFilterSet
+    lookup_field = "slug"
+    lookup_value_regex = "[^/.]+"
+
+
+@document_resource(
+    plural="organisations",
+    singular="organisation",
+    list_serializer=OrganisationSerializer,
+    detail_serializer=OrganisationSerializer,
+)
+class OrganisationViewSet(PublishableViewSet):
+    model = Organisation
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilterSet
+
+
+@document_resource(
+    plural="sources",
+    singular="source",
+    list_serializer=SourceSerializer,
+    detail_serializer=SourceSerializer,
+    create_examples=[
+        OpenApiExample(
+            "A press release",
+            request_only=True,
+            value={
+                "title": "EU and Kazakhstan hold human rights dialogue",
+                "publisher": "Council of the European Union",
+                "kind": "press_release",
+                "published": {"date": "2008-10"},
+                "document_url": "https://example.org/press-release",
+            },
+        )
+    ],
+)
+class SourceViewSet(PublishableViewSet):
+    """The documents records cite: every published record cites at least one."""
+
+    model = Source
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilterSet
+
+
+@document_resource(
+    plural="dialogue rounds",
+    singular="dialogue round",
+    list_serializer=DialogueRoundSerializer,
+    detail_serializer=DialogueRoundSerializer,
+)
+class DialogueRoundViewSet(PublishableViewSet):
+    """Meetings of the EU and a country's officials on human rights."""
+
+    model = DialogueRound
+    serializer_class = DialogueRoundSerializer
+    filterset_class = DialogueRoundFilterSet

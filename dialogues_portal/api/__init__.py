@@ -1,0 +1,1 @@
+"""The API endpoints that span the apps: statistics overall and per country."""

@@ -1,0 +1,173 @@
+"""Statistics overall and per country: counts and the known EU contribution (funding.aggregates)."""
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import permissions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dialogues.api.schema import READ_ERRORS
+from dialogues.models import Country, DialogueRound
+from dialogues.publishing import PublicationStatus
+from funding.aggregates import known_contribution
+from funding.models import Call, Project
+from seminars.models import Seminar
+
+from .serializers import CountrySummarySerializer, StatsSerializer, absolute
+
+PUBLISHED = PublicationStatus.PUBLISHED
+
+CONTRIBUTION_RULE = _(
+    "The known EU contribution sums the announced total of every published call (package) where it is "
+    "known, plus the amount of every published project whose call is not counted (no call, a call "
+    "without a known total, or a call outside the scope). Nothing is counted twice and an unknown amount "
+    "is never taken as 0: `total` is null when nothing is known, and `projects_amount_unknown` counts the "
+    "projects the figure leaves out. In one country's figures a project working in several countries "
+    "counts in full; a regional call (no country) counts only in the overall figures."
+)
+
+CONTRIBUTION_EXAMPLE = {
+    "currency": "EUR",
+    "total": "2170000.00",
+    "by_programme": [
+        {
+            "programme": {
+                "slug": "eidhr",
+                "name": "European Instrument for Democracy and Human Rights",
+                "url": "https://portal.example/api/v1/programmes/eidhr/",
+            },
+            "amount": "2170000.00",
+        }
+    ],
+    "by_year": [{"year": 2010, "amount": "670000.00"}, {"year": 2012, "amount": "1500000.00"}],
+    "calls_counted": 2,
+    "projects_counted": 0,
+    "projects_amount_unknown": 3,
+}
+COUNTS_EXAMPLE = {"dialogue_rounds": 12, "seminars": 4, "projects": 9, "calls": 2}
+
+
+def country_link(request, country):
+    return {
+        "code": country.iso_code,
+        "name": country.name,
+        "url": absolute(request, "api:country-detail", iso_code=country.iso_code),
+    }
+
+
+class StatsView(APIView):
+    permission_classes = [permissions.AllowAny]
+    http_method_names = ["get", "head", "options"]
+
+    @extend_schema(
+        tags=["statistics"],
+        summary=_("Counts and the known EU contribution, overall and per country"),
+        description=CONTRIBUTION_RULE,
+        responses={200: StatsSerializer, **{code: r for code, r in READ_ERRORS.items() if code != 404}},
+        examples=[
+            OpenApiExample(
+                "Overall",
+                response_only=True,
+                value={
+                    "counts": COUNTS_EXAMPLE,
+                    "known_eu_contribution": CONTRIBUTION_EXAMPLE,
+                    "countries": [
+                        {
+                            "country": {
+                                "code": "KZ",
+                                "name": "Kazakhstan",
+                                "url": "https://portal.example/api/v1/countries/KZ/",
+                            },
+                            "summary_url": "https://portal.example/api/v1/countries/KZ/summary/",
+                            "counts": COUNTS_EXAMPLE,
+                        }
+                    ],
+                },
+            )
+        ],
+    )
+    def get(self, request):
+        # Queries: 4 totals, the published countries, 4 per-country counts, 3 for the contribution.
+        counts = {
+            "dialogue_rounds": DialogueRound.objects.published().count(),
+            "seminars": Seminar.objects.published().count(),
+            "projects": Project.objects.published().count(),
+            "calls": Call.objects.published().count(),
+        }
+        per_country = {
+            "dialogue_rounds": _grouped(DialogueRound.objects.published().values("country_id")),
+            "seminars": _grouped(
+                Seminar.countries.through.objects.filter(seminar__publication_status=PUBLISHED).values("country_id")
+            ),
+            "projects": _grouped(
+                Project.countries.through.objects.filter(project__publication_status=PUBLISHED).values("country_id")
+            ),
+            "calls": _grouped(Call.objects.published().values("country_id")),
+        }
+        countries = [
+            {
+                "country": country_link(request, country),
+                "summary_url": absolute(request, "api:country-summary", iso_code=country.iso_code),
+                "counts": {name: numbers.get(country.pk, 0) for name, numbers in per_country.items()},
+            }
+            for country in Country.objects.published().order_by("name")
+        ]
+        data = {"counts": counts, "known_eu_contribution": known_contribution(), "countries": countries}
+        return Response(StatsSerializer(data, context={"request": request}).data)
+
+
+def _grouped(rows):
+    return {row["country_id"]: row["n"] for row in rows.annotate(n=Count("pk")).order_by()}
+
+
+class CountrySummaryView(APIView):
+    permission_classes = [permissions.AllowAny]
+    http_method_names = ["get", "head", "options"]
+
+    @extend_schema(
+        tags=["statistics"],
+        summary=_("A country's counts and known EU contribution"),
+        description=CONTRIBUTION_RULE,
+        parameters=[
+            OpenApiParameter(
+                "iso_code",
+                str,
+                OpenApiParameter.PATH,
+                description=_("ISO 3166-1 alpha-2 code, case-insensitive, e.g. KZ."),
+            )
+        ],
+        responses={200: CountrySummarySerializer, **READ_ERRORS},
+        examples=[
+            OpenApiExample(
+                "Kazakhstan",
+                response_only=True,
+                value={
+                    "country": {
+                        "code": "KZ",
+                        "name": "Kazakhstan",
+                        "url": "https://portal.example/api/v1/countries/KZ/",
+                    },
+                    "counts": COUNTS_EXAMPLE,
+                    "known_eu_contribution": CONTRIBUTION_EXAMPLE,
+                },
+            )
+        ],
+    )
+    def get(self, request, iso_code):
+        # Queries: the country, 4 counts, 3 for the contribution.
+        country = get_object_or_404(Country.objects.published(), iso_code=iso_code.upper())
+        seminars = Seminar.countries.through.objects.filter(country=country, seminar__publication_status=PUBLISHED)
+        projects = Project.countries.through.objects.filter(country=country, project__publication_status=PUBLISHED)
+        data = {
+            "country": country_link(request, country),
+            "counts": {
+                "dialogue_rounds": DialogueRound.objects.published().filter(country=country).count(),
+                "seminars": seminars.count(),
+                "projects": projects.count(),
+                "calls": Call.objects.published().filter(country=country).count(),
+            },
+            "known_eu_contribution": known_contribution(country=country),
+        }
+        return Response(CountrySummarySerializer(data, context={"request": request}).data)

@@ -1,0 +1,163 @@
+"""Programmes, calls and projects as the API shows and accepts them."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from dialogues.api.fields import (
+    CountryReference,
+    OrganisationReference,
+    PartialDateField,
+    ReferenceField,
+    SourceReference,
+    TopicReference,
+    place_names,
+)
+from dialogues.api.serializers import RECORD_FIELDS, PublishableSerializer, identity, record_extra_kwargs
+from dialogues.models import Country, Organisation, Source, Topic
+
+from ..models import EUR, Call, Programme, Project
+
+
+class ProgrammeReference(ReferenceField):
+    view_name = "api:programme-detail"
+    lookup_field = url_kwarg = "slug"
+    key = "slug"
+    key_type = "string"
+
+    def normalise(self, value):
+        return value.lower()
+
+
+class CallReference(ReferenceField):
+    view_name = "api:call-detail"
+    label_attribute = "title"
+
+
+def amount(help_text, **kwargs):
+    """An amount in EUR, as a decimal string ("1500000.00"); null when unknown, never 0 for unknown."""
+    return serializers.DecimalField(
+        **EUR,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        coerce_to_string=True,
+        help_text=help_text,
+        **kwargs,
+    )
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "readOnly": True})
+class PlacesField(serializers.ReadOnlyField):
+    def to_representation(self, places):
+        return place_names(places.all())
+
+
+class ProgrammeSerializer(PublishableSerializer):
+    url = identity("api:programme-detail", "slug")
+    predecessor = ProgrammeReference(queryset=Programme.objects.all(), required=False, allow_null=True)
+    launched = PartialDateField("launched_on", allow_null=True, help_text=_("When the programme was established."))
+    countries = CountryReference(many=True, queryset=Country.objects.all(), required=False)
+    envelope_eur = amount(_("The programme's envelope in EUR; null when unknown."))
+    sources = SourceReference(many=True, queryset=Source.objects.all(), required=False)
+
+    class Meta:
+        model = Programme
+        fields = (
+            "url",
+            "slug",
+            "name",
+            "acronym",
+            "predecessor",
+            "launched",
+            "scope",
+            "countries",
+            "envelope_eur",
+            "summary",
+            "sources",
+            *RECORD_FIELDS,
+        )
+        extra_kwargs = record_extra_kwargs()
+
+
+class CallSerializer(PublishableSerializer):
+    url = identity("api:call-detail")
+    programme = ProgrammeReference(queryset=Programme.objects.all())
+    country = CountryReference(
+        queryset=Country.objects.all(), required=False, allow_null=True, help_text=_("null for a regional package.")
+    )
+    announced = PartialDateField("announced_on", allow_null=True, help_text=_("When the call was announced."))
+    total_amount_eur = amount(_("The package's total in EUR; null when unknown."))
+    places = PlacesField(help_text=_('Where the projects work, as "City (ISO code)"; edited in the admin.'))
+    sources = SourceReference(many=True, queryset=Source.objects.all(), required=False)
+
+    class Meta:
+        model = Call
+        fields = (
+            "url",
+            "id",
+            "programme",
+            "title",
+            "country",
+            "year",
+            "announced",
+            "total_amount_eur",
+            "project_count",
+            "places",
+            "summary",
+            "sources",
+            *RECORD_FIELDS,
+        )
+        extra_kwargs = {**record_extra_kwargs(), "year": {"min_value": 1950, "max_value": 2100}}
+
+
+class ProjectSerializer(PublishableSerializer):
+    url = identity("api:project-detail")
+    programme = ProgrammeReference(queryset=Programme.objects.all())
+    call = CallReference(queryset=Call.objects.all(), required=False, allow_null=True)
+    countries = CountryReference(
+        many=True, queryset=Country.objects.all(), allow_empty=False, help_text=_("ISO codes; one or several.")
+    )
+    topics = TopicReference(many=True, queryset=Topic.objects.all(), required=False)
+    eu_contribution_eur = amount(
+        _("The EU contribution in EUR; null when unknown (the call's total may cover it)."),
+    )
+    starts = PartialDateField("starts_on", allow_null=True, help_text=_("When the project starts."))
+    ends = PartialDateField("ends_on", allow_null=True, help_text=_("When the project ends."))
+    sources = SourceReference(many=True, queryset=Source.objects.all(), required=False)
+
+    class Meta:
+        model = Project
+        fields = (
+            "url",
+            "id",
+            "title",
+            "programme",
+            "call",
+            "countries",
+            "topics",
+            "eu_contribution_eur",
+            "starts",
+            "ends",
+            "duration_months",
+            "status",
+            "summary",
+            "sources",
+            *RECORD_FIELDS,
+        )
+        extra_kwargs = {**record_extra_kwargs(), "duration_months": {"min_value": 1, "max_value": 1200}}
+
+
+class ProjectDetailSerializer(ProjectSerializer):
+    implementing_organisation = OrganisationReference(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
+    places = PlacesField(help_text=_('Where the project works, as "City (ISO code)"; edited in the admin.'))
+
+    class Meta(ProjectSerializer.Meta):
+        fields = (
+            *ProjectSerializer.Meta.fields[:5],
+            "implementing_organisation",
+            "places",
+            *ProjectSerializer.Meta.fields[5:],
+        )

@@ -1,0 +1,41 @@
+"""API views for seminars."""
+
+from drf_spectacular.utils import OpenApiExample
+
+from dialogues.api.schema import document_resource
+from dialogues.api.views import PublishableViewSet
+
+from ..filtersets import SeminarFilterSet
+from ..models import Seminar
+from .serializers import SeminarDetailSerializer, SeminarSerializer
+
+CREATE_EXAMPLE = OpenApiExample(
+    "A seminar in Almaty",
+    request_only=True,
+    value={
+        "title": "Civil society seminar on freedom of expression",
+        "kind": "seminar",
+        "countries": ["KZ"],
+        "city": "Almaty",
+        "held": {"date": "2010-11", "precision": "month"},
+        "topics": ["freedom-of-expression"],
+        "summary": "Held ahead of the dialogue round.",
+        "sources": [3],
+    },
+)
+
+
+@document_resource(
+    plural="seminars",
+    singular="seminar",
+    list_serializer=SeminarSerializer,
+    detail_serializer=SeminarDetailSerializer,
+    create_examples=[CREATE_EXAMPLE],
+)
+class SeminarViewSet(PublishableViewSet):
+    """Civil society seminars and forums held around the dialogues."""
+
+    model = Seminar
+    serializer_class = SeminarDetailSerializer
+    list_serializer_class = SeminarSerializer
+    filterset_class = SeminarFilterSet
