@@ -49,6 +49,7 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
             if isinstance(filter_, CodeListFilter):
                 # checkboxes: keyboard-usable and readable without JavaScript; values as in the URL
                 field = filterset.form.fields[name]
+                field.help_text = ""  # the API's help ("ISO code, e.g. KZ") does not fit checkboxes
                 field.widget = forms.CheckboxSelectMultiple(
                     choices=[(getattr(obj, filter_.extra["to_field_name"]), str(obj)) for obj in field.queryset]
                 )
@@ -63,11 +64,19 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         counts = {}
-        if context["filter_is_valid"]:
-            matching = self.object_list
-            for name, filter_ in self.filterset.filters.items():
-                if isinstance(filter_, CodeListFilter):
-                    counts[name] = filter_.option_counts(matching)
+        valid, bound = context["filter_is_valid"], self.filterset.is_bound
+        cleaned = self.filterset.form.cleaned_data if valid and bound else {}
+        for name, filter_ in self.filterset.filters.items():
+            if not isinstance(filter_, CodeListFilter) or not valid:
+                continue
+            # each option counts the rows it would give with the other filters kept: one query
+            matching = self.filterset.queryset
+            for other, value in cleaned.items():
+                if other != name:
+                    matching = self.filterset.filters[other].filter(matching, value)
+            counts[name] = filter_.option_counts(matching)
+            widget = self.filterset.form.fields[name].widget
+            widget.choices = [(value, f"{label} ({counts[name].get(value, 0)})") for value, label in widget.choices]
         context["option_counts"] = counts
         context["is_filtered"] = any(
             value not in ("", None) for key, value in self.request.GET.items() if key not in ("page", "ordering")

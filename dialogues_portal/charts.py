@@ -6,9 +6,9 @@ CSS classes. Every chart is drawn next to a table holding the same numbers.
 
 from dataclasses import dataclass, field
 
-LABEL_WIDTH = 170
-BAR_AREA = 360
-VALUE_WIDTH = 130
+LABEL_WIDTH = 120
+BAR_AREA = 240
+VALUE_WIDTH = 100
 BAR_HEIGHT = 16
 BAR_GAP = 4
 GROUP_GAP = 12

@@ -28,7 +28,7 @@ def partial_date(value):
     if isinstance(value, PartialDate):
         return str(value)
     if isinstance(value, datetime.datetime):
-        return date_format(value, "DATETIME_FORMAT")
+        return date_format(value, "DATE_FORMAT")
     if isinstance(value, datetime.date):
         return date_format(value, "DATE_FORMAT")
     return str(value)
