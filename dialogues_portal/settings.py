@@ -249,6 +249,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE") or "120/minute"},
     "DEFAULT_PAGINATION_CLASS": "dialogues.api.pagination.ListPagination",
     "PAGE_SIZE": 50,  # the default; `page_size` goes up to 500 (dialogues/api/pagination.py)
+    # `format` is a filter of dialogue rounds; clients choose JSON or the browsable API by `Accept`.
+    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "EU–Central Asia Human Rights Dialogues API",

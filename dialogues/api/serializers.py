@@ -245,4 +245,4 @@ class DialogueRoundSerializer(PublishableSerializer):
             "sources",
             *RECORD_FIELDS,
         )
-        extra_kwargs = record_extra_kwargs()
+        extra_kwargs = {**record_extra_kwargs(), "sequence_number": {"min_value": 1}}
