@@ -98,3 +98,33 @@ def make_project(programme=None, countries=None, topics=(), sources=None, **fiel
     record.countries.set(countries or [make_country()])
     record.topics.set(topics)
     return _sourced(record, sources)
+
+
+def make_records(n, *, country=None, topic=None, programme=None):
+    """`n` published dialogue rounds, seminars and projects about one country and topic, each with
+    a source, for query-count tests at 1 and 50+ rows. Returns (country, topic, programme)."""
+    country = country or make_country()
+    topic = topic or make_topic()
+    programme = programme or make_programme()
+    call = make_call(programme=programme, country=country, year=2010, total_amount_eur=1000)
+    source = make_source()
+    for i in range(n):
+        make_round(
+            country=country,
+            topics=[topic],
+            sources=[source],
+            held_on=datetime.date(2000 + i % 25, 1 + i % 12, 1),
+            sequence_number=i + 1,
+        )
+        make_seminar(countries=[country], topics=[topic], sources=[source], held_on=datetime.date(2001 + i % 20, 3, 1))
+        make_project(
+            programme=programme,
+            countries=[country],
+            topics=[topic],
+            sources=[source],
+            call=call if i % 2 else None,
+            eu_contribution_eur=1000 + i,
+            starts_on=datetime.date(2005 + i % 15, 1, 1),
+            starts_on_precision="year",
+        )
+    return country, topic, programme

@@ -1,0 +1,69 @@
+"""Dialogue-round exports: CSV and JSON, streamed, with the listing's filters, never a draft."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from tests.factories import DRAFT, make_country, make_records, make_round
+
+pytestmark = pytest.mark.django_db
+
+
+def content(response):
+    assert response.streaming
+    return b"".join(response.streaming_content).decode()
+
+
+def test_csv_export_has_a_header_and_one_row_per_round(client):
+    make_round(country=make_country("KZ"), summary="First")
+    response = client.get("/dialogues/export.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="dialogue-rounds.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(content(response))))
+    assert len(rows) == 1
+    assert rows[0]["country"] == "KZ"
+    assert rows[0]["held"] == "2009-10"
+    assert rows[0]["url"].startswith("http://testserver/dialogues/")
+
+
+def test_json_export_applies_the_same_filters_as_the_page(client):
+    make_round(country=make_country("KZ"))
+    make_round(country=make_country("KG"))
+    rows = json.loads(content(client.get("/dialogues/export.json?country=kg")))
+    assert [row["country"] for row in rows] == ["KG"]
+
+
+def test_unknown_values_are_null_in_json_and_empty_in_csv(client):
+    make_round(place="")
+    assert json.loads(content(client.get("/dialogues/export.json")))[0]["place"] is None
+    assert list(csv.DictReader(io.StringIO(content(client.get("/dialogues/export.csv")))))[0]["place"] == ""
+
+
+def test_drafts_are_never_exported(client):
+    make_round(summary="public one")
+    make_round(summary="draft one", publication_status=DRAFT)
+    assert "draft one" not in content(client.get("/dialogues/export.csv"))
+    assert len(json.loads(content(client.get("/dialogues/export.json")))) == 1
+
+
+@pytest.mark.parametrize("query", ["year_from=abc", "country=XX", "q=" + "x" * 5000])
+def test_invalid_filters_give_a_400_with_the_errors(client, query):
+    response = client.get(f"/dialogues/export.json?{query}")
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert "errors" in response.json()
+
+
+def test_unknown_format_is_404(client):
+    assert client.get("/dialogues/export.xml").status_code == 404
+
+
+@pytest.mark.parametrize("rows", [1, 60])
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_export_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows, fmt):
+    make_records(rows)
+    # one batch of up to 500 rounds with their country (1), prefetched topics (1) and sources (1)
+    with django_assert_max_num_queries(3):
+        content(client.get(f"/dialogues/export.{fmt}"))

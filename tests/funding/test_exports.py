@@ -1,0 +1,59 @@
+"""Project and programme exports: the listing's filters, streamed, amounts as known, no drafts."""
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import DRAFT, make_call, make_country, make_programme, make_project, make_records
+
+pytestmark = pytest.mark.django_db
+
+
+def content(response):
+    assert response.streaming
+    return b"".join(response.streaming_content).decode()
+
+
+def test_csv_export_filtered_by_country(client):
+    make_project(title="In Kazakhstan", countries=[make_country("KZ")])
+    make_project(title="In Tajikistan", countries=[make_country("TJ")])
+    response = client.get("/funding/projects/export.csv?country=KZ")
+    assert 'filename="projects.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(content(response))))
+    assert [row["title"] for row in rows] == ["In Kazakhstan"]
+
+
+def test_json_export_gives_unknown_amounts_as_null_and_the_calls_total(client):
+    call = make_call(total_amount_eur=Decimal("670000"))
+    make_project(call=call, programme=call.programme)
+    row = json.loads(content(client.get("/funding/projects/export.json")))[0]
+    assert row["eu_contribution_eur"] is None
+    assert Decimal(row["call_total_eur"]) == Decimal("670000")
+
+
+def test_drafts_never_exported(client):
+    make_project(title="Draft project", publication_status=DRAFT)
+    make_programme(name="Draft programme", publication_status=DRAFT)
+    assert "Draft project" not in content(client.get("/funding/projects/export.csv"))
+    assert "Draft programme" not in content(client.get("/funding/programmes/export.json"))
+
+
+@pytest.mark.parametrize("rows", [1, 60])
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_project_export_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows, fmt):
+    make_records(rows)
+    # one batch of projects with programme and call (1), prefetched countries, topics, sources (3)
+    with django_assert_max_num_queries(4):
+        content(client.get(f"/funding/projects/export.{fmt}"))
+
+
+@pytest.mark.parametrize("rows", [1, 60])
+def test_programme_export_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
+    for _ in range(rows):
+        make_programme()
+    # one batch of programmes with predecessor (1), prefetched countries and sources (2)
+    with django_assert_max_num_queries(3):
+        content(client.get("/funding/programmes/export.csv"))
