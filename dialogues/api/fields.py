@@ -41,7 +41,7 @@ class PartialDateField(serializers.Field):
     """A stored (date, precision) pair as {"date": "2008-06", "precision": "month"}, or null."""
 
     default_error_messages = {
-        "invalid": _('Expected {"date": "YYYY", "YYYY-MM" or "YYYY-MM-DD", "precision": ...} or null.'),
+        "invalid": _('Expected null or an object with "date" ("YYYY", "YYYY-MM" or "YYYY-MM-DD") and "precision".'),
         "invalid_date": _("Not a valid date: %(value)s."),
         "precision_mismatch": _('The precision "%(precision)s" does not match the date "%(date)s".'),
     }
