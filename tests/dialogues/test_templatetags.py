@@ -3,10 +3,17 @@
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.utils import translation
 
 from dialogues.partial_dates import PartialDate
 from dialogues.templatetags.portal import eur, or_unknown, partial_date
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def test_partial_date_prints_as_precisely_as_the_source():
@@ -27,7 +34,7 @@ def test_amount_and_dates_in_russian():
         assert eur(None) == "неизвестно"
         assert "670" in eur(Decimal("670000"))
         assert "€" in eur(Decimal("670000"))
-        assert partial_date(PartialDate(datetime.date(2008, 6, 1), "month")) == "Июнь 2008"
+        assert partial_date(PartialDate(datetime.date(2008, 6, 1), "month")) == "Июнь 2008 г."
 
 
 def test_or_unknown():
