@@ -1,0 +1,44 @@
+"""Settings come from the environment; production refuses unsafe or malformed values."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+CHECK = [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"]
+
+
+def run_with(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ENV", "SECRET_KEY", "DEBUG")}
+    clean.update(env, DJANGO_SETTINGS_MODULE="dialogues_portal.settings")
+    return subprocess.run(CHECK, capture_output=True, text=True, env=clean, cwd=settings.BASE_DIR, timeout=60)
+
+
+def test_development_is_the_default():
+    result = run_with()
+    assert result.returncode == 0 and result.stdout.strip() == "True"
+
+
+def test_production_refuses_a_missing_secret_key():
+    result = run_with(DJANGO_ENV="production", ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_production_starts_with_a_real_secret_key():
+    result = run_with(DJANGO_ENV="production", ALLOWED_HOSTS="example.org", SECRET_KEY="x" * 64)
+    assert result.returncode == 0 and result.stdout.strip() == "False", result.stderr
+
+
+@pytest.mark.parametrize(("name", "value"), [("DEBUG", "yes"), ("DJANGO_ENV", "staging"), ("CONN_MAX_AGE", "soon")])
+def test_a_malformed_value_fails_loudly_naming_the_variable(name, value):
+    result = run_with(**{name: value, "DATABASE_URL": "sqlite:////tmp/x.sqlite3"})
+    assert result.returncode != 0 and name in result.stderr
+
+
+def test_secret_key_can_be_read_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s" * 64)
+    result = run_with(DJANGO_ENV="production", ALLOWED_HOSTS="example.org", SECRET_KEY_FILE=str(secret))
+    assert result.returncode == 0, result.stderr
