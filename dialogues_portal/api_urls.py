@@ -6,10 +6,12 @@ A breaking change comes as `/api/v2/`, and v1 then keeps running for at least tw
 its responses carrying `Deprecation` and `Sunset` headers from the day v2 is published.
 """
 
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.reverse import reverse
 
 from dialogues.api.views import (
@@ -22,7 +24,7 @@ from dialogues.api.views import (
 from funding.api.views import CallViewSet, ProgrammeViewSet, ProjectViewSet
 from seminars.api.views import SeminarViewSet
 
-from .api.views import CountrySummaryView, StatsView
+from .api.views import CountrySummaryView, StatsView, TokenView
 
 app_name = "api"  # names are "api:<resource>-list" and "api:<resource>-detail"
 
@@ -64,11 +66,18 @@ class DocsView(SpectacularSwaggerSplitView):
     title = "EU–Central Asia Human Rights Dialogues API v1"
 
 
+@csrf_exempt  # a write to an unknown path is a 404 too, not the CSRF failure page
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/v1/: the API's JSON 404, not the public site's HTML page."""
+    return JsonResponse({"detail": _("Not found.")}, status=404)
+
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
-    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("stats/", StatsView.as_view(), name="stats"),
     path("countries/<str:iso_code>/summary/", CountrySummaryView.as_view(), name="country-summary"),
     *router.urls,
+    re_path(r"^.*$", not_found),
 ]

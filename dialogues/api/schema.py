@@ -25,7 +25,11 @@ class ErrorSerializer(serializers.Serializer):
 
 VALIDATION_ERROR_SCHEMA = {
     "type": "object",
-    "description": "A list of messages per field or parameter name; `non_field_errors` for the whole record.",
+    "description": (
+        "A list of messages per field or parameter name; `non_field_errors` for the whole record. "
+        "A body that cannot be read at all (malformed JSON) gives `detail` instead."
+    ),
+    "properties": {"detail": {"type": "string"}},
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
 

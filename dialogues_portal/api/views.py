@@ -3,12 +3,14 @@
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import permissions
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import permissions, serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dialogues.api.schema import READ_ERRORS
+from dialogues.api.schema import READ_ERRORS, THROTTLED, validation_error
 from dialogues.models import Country, DialogueRound
 from dialogues.publishing import PublicationStatus
 from funding.aggregates import known_contribution
@@ -171,3 +173,31 @@ class CountrySummaryView(APIView):
             "known_eu_contribution": known_contribution(country=country),
         }
         return Response(CountrySummarySerializer(data, context={"request": request}).data)
+
+
+class TokenView(ObtainAuthToken):
+    """An editor's API token, in exchange for the username and password (the admin's account)."""
+
+    @extend_schema(
+        tags=["authentication"],
+        summary=_("Obtain your API token (editors)"),
+        description=_(
+            "Send it with every write as `Authorization: Token <token>`. Administrators can also print "
+            "or rotate a token with `manage.py api_token <username> [--rotate]`."
+        ),
+        request=AuthTokenSerializer,
+        responses={
+            200: inline_serializer("Token", {"token": serializers.CharField()}),
+            400: validation_error(
+                _("Wrong credentials or missing fields."),
+                {"non_field_errors": ["Unable to log in with provided credentials."]},
+            ),
+            429: THROTTLED,
+        },
+        examples=[
+            OpenApiExample("Credentials", request_only=True, value={"username": "editor", "password": "..."}),
+            OpenApiExample("Token", response_only=True, value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}),
+        ],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
