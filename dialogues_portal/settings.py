@@ -99,7 +99,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dialogues_portal.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Above whitenoise so that static files get the same protective headers as pages.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,8 +112,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -181,6 +183,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# In development whitenoise serves straight from the apps' static folders; production serves the
+# collected, compressed, hashed files of STATIC_ROOT (manage.py collectstatic).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -277,10 +283,31 @@ CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
+# Logs go to standard output: JSON lines in production (LOG_FORMAT=json), plain text otherwise.
+# Request lines (dialogues_portal.request_log) carry no IP address, user, cookie or query string.
+LOG_FORMAT = env_str("LOG_FORMAT") or ("json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "dialogues_portal.request_log.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL") or "INFO"},
+    "loggers": {
+        # The request log's own line replaces Django's, which would repeat it with less structure.
+        "django.server": {"level": "WARNING"},
+        "dialogues_portal.requests": {"level": env_str("REQUEST_LOG_LEVEL") or ("INFO" if PRODUCTION else "WARNING")},
+    },
 }
+
+# --- Spreadsheet import and export in the admin (django-import-export; dialogues/import_export.py).
+# Importing creates records, so it needs the model's "add" permission (Editors and Publishers);
+# exporting needs "view". Every import runs in one transaction: one invalid row and nothing is written.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False  # each imported record appears in the admin's log too
+# The largest spreadsheet accepted (the upload limits above do not cap file uploads themselves).
+IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", FILE_UPLOAD_MAX_MEMORY_SIZE)

@@ -1,0 +1,126 @@
+"""Hardening: security headers on every kind of response, CSP without unsafe-inline, check --deploy,
+brute-force lock-out, CSRF, no inline scripts or styles."""
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+RESPONSES = {
+    "page": "/",
+    "api": "/api/v1/",
+    "static": "/static/css/portal.css",
+    "not found": "/no-such-page/",
+    "health": "/healthz",
+}
+
+
+@pytest.fixture
+def production_headers(settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+
+
+@pytest.mark.parametrize("kind", RESPONSES)
+def test_security_headers_on_every_kind_of_response(real_data, production_headers, kind):
+    response = Client().get(RESPONSES[kind], secure=True)
+    assert response.status_code in (200, 404), response.status_code
+    assert response.status_code == (404 if kind == "not found" else 200)
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    csp = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "frame-ancestors 'none'" in csp
+    # scripts and styles from the portal itself, plus this response's nonce when a page uses one
+    assert re.search(r"script-src 'self'( 'nonce-[\w+/=-]+')?;", csp), csp
+    assert not re.search(r"https?://", csp)  # no third-party origin
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_pages_have_no_inline_scripts_or_styles(real_data):
+    for url in ("/", "/countries/kazakhstan/", "/funding/projects/", "/seminars/", "/dialogues/", "/admin/login/"):
+        html = Client().get(url).content.decode()
+        assert not re.search(r"\sstyle=", html), url
+        for tag in re.findall(r"<(?:script|style)\b[^>]*>", html):
+            # an element with content must carry the response's nonce or be an external file
+            assert (
+                "src=" in tag or "nonce=" in tag or "application/ld+json" in tag or 'type="application/json"' in tag
+            ), (url, tag)
+
+
+def test_templates_hold_no_inline_style_attributes():
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        assert not re.search(r"\sstyle=", template.read_text()), template
+
+
+def test_production_settings_pass_check_deploy():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG",)}
+    env.update(
+        DJANGO_ENV="production",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="portal.example.org",
+        DJANGO_SETTINGS_MODULE="dialogues_portal.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=settings.BASE_DIR,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_admin_login_locks_out_after_repeated_failures(editor, settings):
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/admin/login/", {"username": "editor", "password": "wrong"})
+    response = client.post("/admin/login/", {"username": "editor", "password": "a-long-test-password"})
+    assert response.status_code == 429  # locked out even with the right password
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.filter(username="editor").get().failures_since_start >= settings.AXES_FAILURE_LIMIT
+
+
+def test_a_good_login_still_works_before_the_limit(editor):
+    client = Client()
+    client.post("/admin/login/", {"username": "editor", "password": "wrong"})
+    response = client.post("/admin/login/", {"username": "editor", "password": "a-long-test-password"})
+    assert response.status_code == 302
+
+
+def test_forms_need_a_csrf_token(editor):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/admin/login/", {"username": "editor", "password": "a-long-test-password"})
+    assert response.status_code == 403
+
+
+def test_healthz_reports_the_database():
+    response = Client().get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_request_log_lines_carry_no_personal_data(caplog, client, settings):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="dialogues_portal.requests"):
+        client.get("/healthz?token=secret-value", HTTP_X_FORWARDED_FOR="203.0.113.9", REMOTE_ADDR="198.51.100.7")
+    (record,) = [r for r in caplog.records if r.name == "dialogues_portal.requests"]
+    from dialogues_portal.request_log import JsonFormatter
+
+    line = JsonFormatter().format(record)
+    assert '"path": "/healthz"' in line and '"status": 200' in line
+    for secret in ("secret-value", "203.0.113.9", "198.51.100.7"):
+        assert secret not in line
