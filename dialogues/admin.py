@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import PublishableAdmin
+from .import_export import PublishableImportExportMixin
 from .models import Country, DialogueRound, Organisation, Place, Source, Topic
+from .resources import DialogueRoundResource
 
 
 @admin.register(Source)
@@ -57,7 +59,8 @@ class PlaceAdmin(admin.ModelAdmin):
 
 
 @admin.register(DialogueRound)
-class DialogueRoundAdmin(PublishableAdmin):
+class DialogueRoundAdmin(PublishableImportExportMixin, PublishableAdmin):
+    resource_classes = [DialogueRoundResource]
     list_display = ("__str__", "country", "held", "format", "sequence_number", "place", "publication_status")
     list_filter = ("country", "format", "topics")
     list_select_related = ("country",)  # __str__ names the country

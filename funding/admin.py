@@ -5,9 +5,11 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.admin_base import PublishableAdmin
+from dialogues.import_export import PublishableImportExportMixin
 from dialogues.models import Country
 
 from .models import Call, Programme, Project
+from .resources import ProjectResource
 
 
 @admin.register(Programme)
@@ -42,7 +44,8 @@ class CallAdmin(PublishableAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(PublishableAdmin):
+class ProjectAdmin(PublishableImportExportMixin, PublishableAdmin):
+    resource_classes = [ProjectResource]
     list_display = (
         "title",
         "programme",

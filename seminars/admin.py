@@ -5,9 +5,11 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.admin_base import PublishableAdmin
+from dialogues.import_export import PublishableImportExportMixin
 from dialogues.models import Country
 
 from .models import Recommendation, Seminar
+from .resources import SeminarResource
 
 
 class RecommendationInline(admin.TabularInline):
@@ -17,7 +19,8 @@ class RecommendationInline(admin.TabularInline):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(PublishableAdmin):
+class SeminarAdmin(PublishableImportExportMixin, PublishableAdmin):
+    resource_classes = [SeminarResource]
     list_display = ("title", "kind", "country_codes", "city", "held", "publication_status", "updated_at")
     list_filter = ("kind", "countries", "topics")
     search_fields = ("title", "city", "summary")

@@ -1,0 +1,366 @@
+"""Spreadsheet import and export for editors: the columns, the rules a row must pass, the admin glue.
+
+Written once for every record the portal imports (projects, dialogue rounds, seminars): related
+records by their public identifiers, partial dates as the sources give them, amounts in EUR, and
+an import that writes nothing unless every row is valid. Each app declares its columns in its own
+`resources.py`.
+"""
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export.admin import ImportExportMixin
+from import_export.fields import Field
+from import_export.formats.base_formats import CSV, JSON, XLSX
+from import_export.forms import ImportForm
+from import_export.resources import ModelResource
+from import_export.widgets import ForeignKeyWidget, IntegerWidget, ManyToManyWidget, Widget
+
+from .partial_dates import DatePrecision, PartialDate
+from .publishing import PublicationStatus
+
+PARTIAL_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?$")
+LIST_SEPARATORS = re.compile(r"[;,]")
+
+
+def _integral(value):
+    """A spreadsheet cell's number as an int when it is whole (XLSX gives 12.0 for 12)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _text(value):
+    return "" if value is None else str(_integral(value)).strip()
+
+
+class PartialDateWidget(Widget):
+    """ "2010", "2010-01" or "2010-01-13" <-> PartialDate(first day of the period, precision)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date):
+            return PartialDate(value, DatePrecision.DAY)
+        text = _text(value)
+        if not text:
+            return None
+        match = PARTIAL_DATE.match(text)
+        try:
+            if not match:
+                raise ValueError
+            year, month, day = (int(part) if part else None for part in match.group("year", "month", "day"))
+            date = datetime.date(year, month or 1, day or 1)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a date: give a year (2010), a month (2010-01) or a day (2010-01-13).")
+                % {"value": text}
+            ) from None
+        precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
+        return PartialDate(date, precision)
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class PartialDateField(Field):
+    """One column for a date and its precision: sets `<name>` and `<name>_precision` together."""
+
+    def __init__(self, attribute, column_name=None, **kwargs):
+        super().__init__(
+            attribute=attribute, column_name=column_name or attribute, widget=PartialDateWidget(), **kwargs
+        )
+
+    def get_value(self, instance):
+        return PartialDate.of(getattr(instance, self.attribute), getattr(instance, f"{self.attribute}_precision"))
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        partial = self.clean(row, **kwargs)
+        setattr(instance, self.attribute, partial.date if partial else None)
+        setattr(instance, f"{self.attribute}_precision", partial.precision if partial else "")
+
+
+class AmountWidget(Widget):
+    """An amount in EUR: a decimal with a point, never negative; blank is unknown (NULL), never 0."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, (int, float)):
+            value = repr(value)  # the digits the spreadsheet shows, without binary noise
+        text = re.sub(r"\s|€|EUR", "", _text(value))
+        if not text:
+            return None
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(
+                _("“%(value)s” is not an amount in EUR: write digits with a decimal point, e.g. 1200000.50.")
+                % {"value": value}
+            ) from None
+        if not amount.is_finite():
+            raise ValueError(_("“%(value)s” is not an amount in EUR.") % {"value": value})
+        if amount < 0:
+            raise ValueError(_("An amount cannot be negative (%(value)s).") % {"value": value})
+        return amount
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class WholeNumberWidget(IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text:
+            return None
+        if not re.fullmatch(r"-?\d+", text):
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text})
+        return int(text)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class ChoiceWidget(Widget):
+    """A choice by its stored value; the model's full_clean() says which values are allowed."""
+
+    def clean(self, value, row=None, **kwargs):
+        return _text(value).lower()
+
+
+class TextWidget(Widget):
+    def clean(self, value, row=None, **kwargs):
+        return _text(value)
+
+
+class LookupWidget(ForeignKeyWidget):
+    """A related record by a public identifier; an unknown one is a row error naming the value."""
+
+    def __init__(self, model, field="pk", normalise=str, **kwargs):
+        self.normalise = normalise
+        super().__init__(model, field=field, **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text:
+            return None
+        try:
+            return self.model.objects.get(**{self.field: self.normalise(text)})
+        except (ObjectDoesNotExist, ValueError, ValidationError):
+            raise ValueError(
+                _("Unknown %(model)s: “%(value)s”.") % {"model": self.model._meta.verbose_name, "value": text}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(getattr(value, self.field))
+
+
+class LookupListWidget(ManyToManyWidget):
+    """Several related records by public identifiers, separated by ";" or ","; every one must exist."""
+
+    def __init__(self, model, field="pk", normalise=str, **kwargs):
+        self.normalise = normalise
+        super().__init__(model, separator=";", field=field, **kwargs)
+
+    def split(self, value):
+        return [self.normalise(part.strip()) for part in LIST_SEPARATORS.split(_text(value)) if part.strip()]
+
+    def clean(self, value, row=None, **kwargs):
+        keys = self.split(value)
+        found = {
+            str(getattr(record, self.field)): record
+            for record in self.model.objects.filter(**{f"{self.field}__in": keys})
+        }
+        unknown = [key for key in keys if str(key) not in found]
+        if unknown:
+            raise ValueError(
+                _("Unknown %(model)s: %(values)s.")
+                % {"model": self.model._meta.verbose_name_plural, "values": ", ".join(f"“{key}”" for key in unknown)}
+            )
+        return list(dict.fromkeys(found[str(key)] for key in keys))
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return self.separator.join(sorted(str(getattr(record, self.field)) for record in value.all()))
+
+
+class SourceListWidget(LookupListWidget):
+    """Sources by id, or by exact title; separated by ";" (and "," between ids, titles may hold commas)."""
+
+    def __init__(self, model, **kwargs):
+        super().__init__(model, field="pk", **kwargs)
+
+    def split(self, value):
+        parts = [part.strip() for part in _text(value).split(";") if part.strip()]
+        keys = []
+        for part in parts:
+            if re.fullmatch(r"\d+(\s*,\s*\d+)*", part):
+                keys += [int(number) for number in part.split(",")]
+            else:
+                keys.append(part)
+        return keys
+
+    def clean(self, value, row=None, **kwargs):
+        records = []
+        for key in self.split(value):
+            lookup = {"pk": key} if isinstance(key, int) else {"title": key}
+            try:
+                records.append(self.model.objects.get(**lookup))
+            except ObjectDoesNotExist:
+                raise ValueError(_("Unknown source: “%(value)s”.") % {"value": key}) from None
+            except MultipleObjectsReturned:
+                raise ValueError(
+                    _("Several sources are titled “%(value)s”: give the source's id instead.") % {"value": key}
+                ) from None
+        return list(dict.fromkeys(records))
+
+
+def upper(value):
+    return value.upper()
+
+
+class PublishableResource(ModelResource):
+    """Rows become new draft records, never updates; any invalid row stops the whole import.
+
+    `duplicate_of` names the fields that identify a record: a row matching an existing record, or
+    an earlier row of the same file, is a duplicate.
+    """
+
+    duplicate_of = ()
+    #: many-to-many columns that must name at least one record (the model field is not blank).
+    required_lists = ()
+
+    class Meta:
+        force_init_instance = True  # always a new record: an import never overwrites an edited one
+        use_transactions = True
+        use_bulk = False  # bulk_create would skip save() and with it the history and the date normalising
+        clean_model_instances = True  # full_clean(): the database constraints' rules, checked per row
+        skip_unchanged = False
+        report_skipped = True
+
+    def before_import(self, dataset, **kwargs):
+        self._rows_by_key = {}
+        self._user = kwargs.get("user")
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        instance.publication_status = PublicationStatus.DRAFT  # whatever the file says
+        instance.is_synthetic = False
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        # Many-to-many columns are saved after the record; check them now, with the rest of the row.
+        for field in self.get_import_fields():
+            if not isinstance(field.widget, ManyToManyWidget):
+                continue
+            try:
+                chosen = field.clean(row) if field.column_name in row else []
+                if not chosen and field.attribute in self.required_lists:
+                    raise ValueError(_("Give at least one."))
+            except ValueError as error:
+                errors[field.attribute] = ValidationError(str(error), code="invalid")
+        if self.duplicate_of and not errors.keys() & set(self.duplicate_of):
+            self._check_duplicate(instance, kwargs.get("row_number"), errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_duplicate(self, instance, row_number, errors):
+        values = {name: getattr(instance, self._meta.model._meta.get_field(name).attname) for name in self.duplicate_of}
+        key = tuple(values.values())
+        names = " + ".join(str(self._meta.model._meta.get_field(name).verbose_name) for name in self.duplicate_of)
+        first = self._rows_by_key.setdefault(key, row_number)
+        if first != row_number:
+            message = _("Duplicate: row %(row)s of this file has the same %(fields)s.") % {
+                "row": first,
+                "fields": names,
+            }
+        elif self._meta.model.objects.filter(**values).exists():
+            message = _("Duplicate: a %(model)s with the same %(fields)s already exists.") % {
+                "model": self._meta.model._meta.verbose_name,
+                "fields": names,
+            }
+        else:
+            return
+        errors[self.duplicate_of[0]] = ValidationError(message, code="duplicate")
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if self._user is not None:
+            instance._history_user = self._user  # the history names who imported the record
+
+
+class ImportFileForm(ImportForm):
+    """The upload: only CSV or XLSX, and no larger than settings.IMPORT_MAX_FILE_SIZE."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        extensions = {".csv", ".xlsx"}
+        if Path(upload.name).suffix.lower() not in extensions:
+            raise ValidationError(_("Upload a CSV (.csv) or Excel (.xlsx) file."), code="file_type")
+        limit = settings.IMPORT_MAX_FILE_SIZE
+        if upload.size > limit:
+            raise ValidationError(
+                _("The file is %(size)s; the largest accepted is %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+                code="file_size",
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, index = cleaned.get("import_file"), cleaned.get("format")
+        if upload and index not in (None, ""):
+            chosen = self.formats[int(index)]().get_extension()
+            if Path(upload.name).suffix.lower() != f".{chosen}":
+                self.add_error("format", _("The file's type does not match the format chosen."))
+        return cleaned
+
+    def __init__(self, formats, resources, **kwargs):
+        self.formats = formats
+        super().__init__(formats, resources, **kwargs)
+
+
+class PublishableImportExportMixin(ImportExportMixin):
+    """Import (CSV, XLSX) with a dry-run preview, and export (CSV, XLSX, JSON), in a record's admin.
+
+    Put it before PublishableAdmin: the changelist keeps its history and publishing, and gains
+    the Import and Export buttons (import-export extends whatever changelist template it finds).
+    """
+
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX, JSON]
+    import_form_class = ImportFileForm
+    import_error_display = ("message", "row")
+
+    def process_dataset(self, dataset, form, request, **kwargs):
+        # The confirm step imports again: if anything changed since the preview (a duplicate saved
+        # meanwhile), a row that no longer validates rolls the whole import back.
+        return super().process_dataset(dataset, form, request, rollback_on_validation_errors=True, **kwargs)
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request, _("Nothing was imported: a row is not valid. Correct the file and upload it again.")
+            )
+            context = {
+                **self.admin_site.each_context(request),
+                "title": gettext_lazy("Import"),
+                "opts": self.model._meta,
+                "result": result,
+                "import_error_display": self.import_error_display,
+                "form": self.get_import_form_class(request)(
+                    self.get_import_formats(), self.get_import_resource_classes(request)
+                ),
+            }
+            return TemplateResponse(request, [self.import_template_name], context, status=400)
+        return super().process_result(result, request)
