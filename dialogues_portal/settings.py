@@ -311,13 +311,3 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False  # each imported record appears in the admin's log too
 # The largest spreadsheet accepted (the upload limits above do not cap file uploads themselves).
 IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", FILE_UPLOAD_MAX_MEMORY_SIZE)
-
-# --- Spreadsheet import and export in the admin (django-import-export; dialogues/import_export.py).
-# Importing creates records, so it needs the model's "add" permission (Editors and Publishers);
-# exporting needs "view". Every import runs in one transaction: one invalid row and nothing is written.
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
-IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False  # each imported record appears in the admin's log too
-# The largest spreadsheet accepted (the upload limits above do not cap file uploads themselves).
-IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", FILE_UPLOAD_MAX_MEMORY_SIZE)
