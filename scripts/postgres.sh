@@ -6,7 +6,7 @@
 # `PG_PORT=54341 source scripts/postgres.sh` picks another port (kept even though bash drops the
 # temporary PG_PORT after `source`).
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-THROWAWAY_PG_PORT=${PG_PORT:-54329}
+export THROWAWAY_PG_PORT=${PG_PORT:-54329}
 
 as_postgres() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
