@@ -61,6 +61,9 @@ THROTTLED = error(
     _("Too many requests: anonymous clients are rate-limited."),
     "Request was throttled. Expected available in 42 seconds.",
 )
+UNSUPPORTED = error(
+    _("The body is not JSON (send Content-Type: application/json)."), 'Unsupported media type "text/plain" in request.'
+)
 CONFLICT = error(
     _("Other records still refer to this one."), "Other records still refer to this one: remove those links first."
 )
@@ -77,7 +80,7 @@ BAD_RECORD = validation_error(
 )
 
 READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND, 429: THROTTLED}
-WRITE_ERRORS = {400: BAD_RECORD, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 429: THROTTLED}
+WRITE_ERRORS = {400: BAD_RECORD, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 415: UNSUPPORTED, 429: THROTTLED}
 
 
 def document_resource(*, plural, singular, list_serializer, detail_serializer, list_examples=(), create_examples=()):
