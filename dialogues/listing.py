@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views import View
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
@@ -92,9 +93,22 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
 
 
 class PublishedDetailView(PublishedQuerysetMixin, DetailView):
-    """A public detail page: drafts and unknown identifiers are 404."""
+    """A public detail page: drafts and unknown identifiers are 404.
+
+    Those who may change the model (editors) also see its drafts, to preview them before they are
+    published: the page says so, and the response is never stored by a shared cache.
+    """
 
     loading = "for_detail"
+
+    def get_queryset(self):
+        return getattr(self.model.objects.visible_to(self.request.user), self.loading)()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if not self.object.is_published:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class Echo:
