@@ -312,3 +312,6 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False  # each imported record appears in the admin's log too
 # The largest spreadsheet accepted (the upload limits above do not cap file uploads themselves).
 IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", FILE_UPLOAD_MAX_MEMORY_SIZE)
+
+# --- Backups (manage.py backup / restore): JSON that keeps datetimes to the microsecond.
+SERIALIZATION_MODULES = {"backup-json": "dialogues_portal.backup_format"}
