@@ -12,7 +12,12 @@ class DialoguesPortalConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
+        from dialogues.cache import invalidate_on_changes_to
+
         from .roles import sync_roles_after_migrate
+
+        # Every cached aggregate depends on records of the three content apps (dialogues/cache.py).
+        invalidate_on_changes_to("dialogues", "seminars", "funding")
 
         # This package has no models, so migrate sends it no signal: follow the last content app.
         post_migrate.connect(sync_roles_after_migrate, sender=apps.get_app_config("funding"))

@@ -111,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: an editor's requests read from the primary (dialogues_portal/db_router.py).
+    "dialogues_portal.db_router.PinToPrimaryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -155,6 +157,19 @@ else:
             "NAME": env_str("SQLITE_PATH") or str(BASE_DIR / "db.sqlite3"),
         }
     }
+
+# A read replica (PostgreSQL streaming replication), used for reads when DATABASE_REPLICA_URL is set;
+# writes, and reads after a write or by an editor, stay on the primary (dialogues_portal/db_router.py).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(
+            DATABASE_REPLICA_URL, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is malformed: {error}") from error
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the test runner creates no second database
+DATABASE_ROUTERS = ["dialogues_portal.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -204,6 +219,14 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Aggregates (dialogues/cache.py) are dropped on every content change; the timeout only bounds how
+# long another process's local-memory cache, which hears of no change, can serve an old figure.
+# Several processes or servers should therefore share Redis, where invalidation is immediate for all.
+AGGREGATE_CACHE_TIMEOUT = env_int("AGGREGATE_CACHE_TIMEOUT", 3600 if REDIS_URL else 60)
+
+# Sessions in the database (Django's default, stated here on purpose): any app server can serve any
+# request, so nothing is kept on local disk or in one process's memory.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Security. Development keeps plain HTTP; production turns every protection on.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -310,6 +333,9 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False  # each imported record appears in the admin's log too
+# The uploaded file waits between the preview and the confirmation in the cache, not in a local
+# temporary folder: with several app servers the confirmation may reach another one (REDIS_URL).
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 # The largest spreadsheet accepted (the upload limits above do not cap file uploads themselves).
 IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", FILE_UPLOAD_MAX_MEMORY_SIZE)
 

@@ -1,6 +1,7 @@
 """Figures that span the apps: key counts, activity per year, topic attention, a country's timeline.
 
-Every figure starts from published records only; each function makes a fixed number of queries.
+Every figure starts from published records only; each function makes a fixed number of queries,
+none while its value is cached (until the next change of any record, dialogues/cache.py).
 """
 
 from collections import Counter, defaultdict
@@ -10,6 +11,7 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
+from dialogues.cache import cached
 from dialogues.models import Country, DialogueRound, Topic
 from dialogues.partial_dates import PartialDate
 from dialogues.publishing import PublicationStatus
@@ -21,16 +23,23 @@ PUBLISHED = PublicationStatus.PUBLISHED
 
 def key_figures(contribution_total):
     """Three counts (three queries), and the known EU contribution given by funding.aggregates."""
-    return {
-        "rounds": DialogueRound.objects.published().count(),
-        "seminars": Seminar.objects.published().count(),
-        "projects": Project.objects.published().count(),
-        "contribution": contribution_total,
-    }
+    counts = cached(
+        "key-figures",
+        lambda: {
+            "rounds": DialogueRound.objects.published().count(),
+            "seminars": Seminar.objects.published().count(),
+            "projects": Project.objects.published().count(),
+        },
+    )
+    return {**counts, "contribution": contribution_total}
 
 
 def activity_per_year():
     """[(year, rounds, seminars)] for every year with at least one (two queries)."""
+    return cached("activity-per-year", _activity_per_year)
+
+
+def _activity_per_year():
     rounds = Counter(
         dict(
             DialogueRound.objects.published()
@@ -56,8 +65,12 @@ def activity_per_year():
 def topic_attention(countries):
     """{(topic id, country id): mentions}: on the country's dialogue agenda, and each published round,
     seminar and project on the topic (five queries)."""
+    country_ids = sorted(country.pk for country in countries)
+    return cached(f"topic-attention:{','.join(map(str, country_ids))}", lambda: _topic_attention(country_ids))
+
+
+def _topic_attention(country_ids):
     published_topics = Topic.objects.published().values("pk")
-    country_ids = [country.pk for country in countries]
     counts = Counter()
     agenda = Country.dialogue_topics.through.objects.filter(country_id__in=country_ids, topic__in=published_topics)
     for pair in agenda.values_list("topic_id", "country_id"):

@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.db.models import Count, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 
+from dialogues.cache import cached
 from dialogues.publishing import PublicationStatus
 
 from .models import Call, Project
@@ -92,7 +93,13 @@ def counted_projects(*, country=None):
 
 
 def known_contribution(*, country=None):
-    """The known EU contribution overall (`country=None`) or in one country. Three queries."""
+    """The known EU contribution overall (`country=None`) or in one country. Three queries, none
+    while the figure is cached (until the next change of any record, dialogues/cache.py)."""
+    scope = "all" if country is None else country.pk
+    return cached(f"known-contribution:{scope}", lambda: _known_contribution(country))
+
+
+def _known_contribution(country):
     call_rows = (
         counted_calls(country=country)
         .annotate(bucket_year=Coalesce("year", ExtractYear("announced_on"), output_field=IntegerField()))

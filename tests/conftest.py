@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 
 from dialogues_portal.roles import EDITORS, PUBLISHERS, sync_roles
@@ -50,3 +51,9 @@ def publisher_client(client, publisher):
 def fast_password_hashing(settings):
     """Real hashers are slow on purpose; tests only need them to work."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached aggregates (dialogues/cache.py) would outlive the rows a test rolls back."""
+    cache.clear()
