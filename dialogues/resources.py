@@ -20,7 +20,9 @@ class DialogueRoundResource(PublishableResource):
     country = Field("country", "country", widget=LookupWidget(Country, "iso_code", normalise=upper))
     held_on = PartialDateField("held_on")
     place = Field("place", "place", widget=TextWidget())
-    format = Field("format", "format", widget=ChoiceWidget())
+    # Named apart from its column: the admin's export form has a field "format" (the file's) of its
+    # own, and import-export names each column's checkbox after the resource field.
+    dialogue_format = Field("format", "format", widget=ChoiceWidget())
     sequence_number = Field("sequence_number", "sequence_number", widget=WholeNumberWidget())
     topics = Field("topics", "topics", widget=LookupListWidget(Topic, "slug"))
     summary = Field("summary", "summary", widget=TextWidget())
@@ -30,5 +32,5 @@ class DialogueRoundResource(PublishableResource):
 
     class Meta(PublishableResource.Meta):
         model = DialogueRound
-        fields = ("country", "held_on", "place", "format", "sequence_number", "topics", "summary", "sources")
+        fields = ("country", "held_on", "place", "dialogue_format", "sequence_number", "topics", "summary", "sources")
         import_order = export_order = fields
