@@ -1,0 +1,173 @@
+"""The aggregate cache (dialogues/cache.py): figures served from the cache, fresh after any edit,
+in local memory and through a real Redis shared by several app servers."""
+
+import datetime
+import shutil
+import subprocess
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dialogues.cache import GENERATION_KEY, generation
+from dialogues_portal import statistics
+from funding.aggregates import known_contribution
+
+from ..factories import make_call, make_country, make_programme, make_project, make_round, make_seminar, make_topic
+
+
+@pytest.fixture
+def funded_country(db):
+    country = make_country()
+    make_project(countries=[country], eu_contribution_eur=1000)
+    return country
+
+
+def test_known_contribution_is_served_from_the_cache_the_second_time(funded_country, django_assert_num_queries):
+    # The call totals, the project amounts, the count of projects without an amount.
+    with django_assert_num_queries(3):
+        first = known_contribution(country=funded_country)
+    with django_assert_num_queries(0):
+        second = known_contribution(country=funded_country)
+    assert first == second
+    assert second.total == Decimal(1000)
+
+
+def test_each_country_has_its_own_cached_contribution(funded_country):
+    other = make_country()
+    make_project(countries=[other], eu_contribution_eur=50)
+    assert known_contribution(country=funded_country).total == Decimal(1000)
+    assert known_contribution(country=other).total == Decimal(50)
+    assert known_contribution().total == Decimal(1050)
+
+
+def test_saving_a_project_shows_its_new_amount_at_once(funded_country):
+    assert known_contribution().total == Decimal(1000)
+    project = funded_country.projects.get()
+    project.eu_contribution_eur = 2500
+    project.save()
+    assert known_contribution().total == Decimal(2500)
+    assert known_contribution(country=funded_country).total == Decimal(2500)
+
+
+def test_a_new_call_shows_in_the_contribution_at_once(funded_country):
+    assert known_contribution(country=funded_country).total == Decimal(1000)
+    make_call(programme=make_programme(), country=funded_country, year=2012, total_amount_eur=40000)
+    assert known_contribution(country=funded_country).total == Decimal(41000)
+
+
+def test_deleting_a_project_shows_at_once(funded_country):
+    assert statistics.key_figures(None)["projects"] == 1
+    funded_country.projects.get().delete()
+    assert statistics.key_figures(None)["projects"] == 0
+    assert known_contribution().total is None
+
+
+def test_a_new_round_shows_in_the_counts_and_the_activity_chart_at_once(db, django_assert_num_queries):
+    country = make_country()
+    assert statistics.key_figures(None)["rounds"] == 0
+    assert statistics.activity_per_year() == []
+    with django_assert_num_queries(0):
+        statistics.key_figures(None), statistics.activity_per_year()
+    make_round(country=country, held_on=datetime.date(2015, 5, 1))
+    assert statistics.key_figures(None)["rounds"] == 1
+    assert statistics.activity_per_year() == [(2015, 1, 0)]
+
+
+def test_a_topic_added_to_a_seminar_shows_in_the_matrix_at_once(db, django_assert_num_queries):
+    country, topic = make_country(), make_topic()
+    seminar = make_seminar(countries=[country])
+    assert statistics.topic_attention([country])[(topic.pk, country.pk)] == 0
+    with django_assert_num_queries(0):
+        statistics.topic_attention([country])
+    seminar.topics.add(topic)  # only the many-to-many signal tells of this change
+    assert statistics.topic_attention([country])[(topic.pk, country.pk)] == 1
+
+
+def test_records_outside_the_content_apps_keep_the_cache(funded_country):
+    before = generation()
+    get_user_model().objects.create_user("visitor-account")
+    assert generation() == before
+
+
+def test_the_home_page_reads_its_figures_from_the_cache_the_second_time(funded_country, client):
+    with CaptureQueriesContext(connection) as first:
+        client.get("/")
+    with CaptureQueriesContext(connection) as second:
+        client.get("/")
+    # Left: the countries and the latest rounds, seminars and projects, which are not cached.
+    # Gone: 3 counts, 2 for the activity chart, 3 for the overall and 3 per country contribution.
+    assert len(first) - len(second) == 3 + 2 + 3 + 3 * 1
+
+
+def test_a_lost_generation_starts_a_new_one_rather_than_reusing_old_values(funded_country):
+    known_contribution()
+    old = generation()
+    cache.delete(GENERATION_KEY)  # evicted, or the cache server restarted without its data
+    assert generation() > old
+
+
+# --- A real Redis, as several app servers share it.
+
+
+@pytest.fixture
+def redis_url():
+    """A throwaway redis-server on a Unix socket, stopped and removed afterwards."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (scripts/install_services.sh installs it)")
+    folder = Path(tempfile.mkdtemp(prefix="portal-redis."))
+    socket = folder / "redis.sock"
+    process = subprocess.Popen(
+        [server, "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no", "--dir", folder],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not socket.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+        yield f"unix://{socket}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    return redis_url
+
+
+def test_aggregates_are_cached_in_redis_and_a_bump_from_another_server_refreshes_them(
+    funded_country, redis_cache, django_assert_num_queries
+):
+    import redis
+
+    server = redis.Redis.from_url(redis_cache)
+    with django_assert_num_queries(3):
+        known_contribution()
+    with django_assert_num_queries(0):
+        assert known_contribution().total == Decimal(1000)
+    assert any(b"known-contribution:all" in key for key in server.keys("*"))
+
+    # Another app server saved a record: it bumped the generation in the shared Redis.
+    server.incr(f":1:{GENERATION_KEY}")
+    with django_assert_num_queries(3):
+        known_contribution()
+
+
+def test_a_save_through_redis_shows_at_once(funded_country, redis_cache):
+    assert known_contribution().total == Decimal(1000)
+    project = funded_country.projects.get()
+    project.eu_contribution_eur = 7
+    project.save()
+    assert known_contribution().total == Decimal(7)
