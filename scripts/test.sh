@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 scripts/install_browser.sh
+scripts/install_services.sh
 source scripts/postgres.sh
 
 mkdir -p test-artifacts
