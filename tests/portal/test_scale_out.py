@@ -1,0 +1,161 @@
+"""Scale-out on one machine: a real PostgreSQL streaming replica behind dialogues_portal/db_router.py.
+
+The replica is a `pg_basebackup -R` copy of the throwaway primary started by scripts/postgres.sh,
+on the primary's port + 100. The tests add it to Django's connections as "replica", the alias that
+DATABASE_REPLICA_URL configures in production, and the router in settings picks it.
+"""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connections
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from dialogues.models import Country, Topic
+from dialogues_portal.db_router import REPLICA, PinToPrimaryMiddleware, is_pinned, request_scope
+
+from ..factories import make_country
+
+PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
+
+
+def _as_postgres(*command, check=True):
+    prefix = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []  # the server refuses root
+    subprocess.run([*prefix, *command], check=check, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def replica(django_db_setup, django_db_blocker):
+    """A hot standby of the throwaway primary, copied after the test database exists, as the
+    "replica" connection that DATABASE_REPLICA_URL defines in production. Module-scoped, so the alias
+    exists before a test's database set-up checks the aliases it may use."""
+    primary_folder = os.environ.get("PG_TMP")
+    if not primary_folder:
+        pytest.skip("needs the throwaway PostgreSQL of scripts/postgres.sh (PG_TMP)")
+    with django_db_blocker.unblock():
+        if connections["default"].vendor != "postgresql":
+            pytest.skip("needs PostgreSQL")
+    primary_port = os.environ.get("THROWAWAY_PG_PORT", "54329")
+    port = str(int(primary_port) + 100)
+    folder = tempfile.mkdtemp(prefix="portal-pg-replica.")
+    if os.getuid() == 0:
+        shutil.chown(folder, "postgres")
+    data = os.path.join(folder, "data")
+    started = False
+    try:
+        # -R writes standby.signal and primary_conninfo: the copy starts as a streaming replica.
+        _as_postgres(
+            f"{PG_BIN}/pg_basebackup", "-h", primary_folder, "-p", primary_port, "-U", "postgres",
+            "-D", data, "-R", "-X", "stream", "-c", "fast",
+        )  # fmt: skip
+        _as_postgres(
+            f"{PG_BIN}/pg_ctl", "-D", data, "-l", os.path.join(folder, "log"), "-w",
+            "-o", f"-k {folder} -p {port} -c listen_addresses='' -c hot_standby=on", "start",
+        )  # fmt: skip
+        started = True
+        primary = connections["default"].settings_dict
+        # a mirror, as in settings: the test runner neither creates nor flushes it
+        connections.settings[REPLICA] = {**primary, "HOST": folder, "PORT": port, "TEST": {"MIRROR": "default"}}
+        yield connections[REPLICA]
+    finally:
+        if REPLICA in connections.settings:
+            connections[REPLICA].close()
+            del connections[REPLICA]
+            del connections.settings[REPLICA]
+        if started:
+            _as_postgres(f"{PG_BIN}/pg_ctl", "-D", data, "stop", "-m", "fast", check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _in_recovery(alias):
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT pg_is_in_recovery()")
+        return cursor.fetchone()[0]
+
+
+def _wait_for_replication():
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()")
+        written = cursor.fetchone()[0]
+    deadline = time.monotonic() + 20
+    with connections[REPLICA].cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), %s) >= 0", [written])
+            if cursor.fetchone()[0]:
+                return
+            if time.monotonic() > deadline:
+                pytest.fail("the replica did not catch up within 20 s")
+            time.sleep(0.05)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])  # committed rows replicate
+def test_reads_go_to_the_replica_and_writes_to_the_primary(replica):
+    with request_scope():
+        read_alias = Country.objects.all().db
+        assert read_alias == REPLICA
+        assert _in_recovery(read_alias) is True  # a standby: it answers reads, refuses writes
+
+        country = make_country(iso_code="KZ", name="Kazakhstan")
+        assert country._state.db == "default"
+        assert _in_recovery(country._state.db) is False
+
+    _wait_for_replication()
+    with request_scope(), CaptureQueriesContext(replica) as on_replica:
+        assert Country.objects.get(pk=country.pk).name == "Kazakhstan"  # written there, read here
+    assert len(on_replica) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+def test_a_request_reads_its_own_write_from_the_primary(replica):
+    seen = {}
+
+    def view(request):
+        seen["before"] = Country.objects.all().db
+        topic = Topic.objects.create(name="Freedom of expression", slug="freedom-of-expression")
+        # the replica may not have it yet; the primary does
+        seen["after"] = Topic.objects.filter(pk=topic.pk).db
+        seen["found"] = Topic.objects.filter(pk=topic.pk).exists()
+        return HttpResponse()
+
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    PinToPrimaryMiddleware(view)(request)
+
+    assert seen == {"before": REPLICA, "after": "default", "found": True}
+    with request_scope():
+        assert not is_pinned()  # the next request starts on the replica again
+        assert Topic.objects.all().db == REPLICA
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+def test_visitors_pages_are_read_from_the_replica_and_editors_from_the_primary(replica, client, editor):
+    default = connections["default"]
+    with CaptureQueriesContext(default) as on_primary, CaptureQueriesContext(replica) as on_replica:
+        assert client.get("/").status_code == 200
+    assert len(on_replica) > 0
+    assert len(on_primary) == 0  # a visitor without a session costs the primary nothing
+
+    client.force_login(editor)
+    with CaptureQueriesContext(default) as on_primary, CaptureQueriesContext(replica) as on_replica:
+        assert client.get("/").status_code == 200
+        assert client.get("/admin/").status_code == 200
+    assert len(on_primary) > 0
+    assert len(on_replica) == 0  # an editor always sees their own changes, whatever the lag
+
+
+def test_migrations_run_on_the_primary_only():
+    from dialogues_portal.db_router import PrimaryReplicaRouter
+
+    router = PrimaryReplicaRouter()
+    assert router.allow_migrate("default", "funding") is True
+    assert router.allow_migrate(REPLICA, "funding") is False
