@@ -5,13 +5,16 @@ on the primary's port + 100. The tests add it to Django's connections as "replic
 DATABASE_REPLICA_URL configures in production, and the router in settings picks it.
 """
 
+import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
 from django.http import HttpResponse
@@ -159,3 +162,50 @@ def test_migrations_run_on_the_primary_only():
     router = PrimaryReplicaRouter()
     assert router.allow_migrate("default", "funding") is True
     assert router.allow_migrate(REPLICA, "funding") is False
+
+
+# --- Stateless app servers: settings read in a fresh process, as each server starts.
+
+SHOW = (
+    "import django, json; django.setup(); from django.conf import settings as s; print(json.dumps({"
+    "'replica': s.DATABASES.get('replica', {}).get('HOST'),"
+    "'mirror': s.DATABASES.get('replica', {}).get('TEST', {}).get('MIRROR'),"
+    "'cache': s.CACHES['default']['BACKEND'], 'sessions': s.SESSION_ENGINE,"
+    "'import_storage': s.IMPORT_EXPORT_TMP_STORAGE_CLASS}))"
+)
+
+
+def _settings_with(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DATABASE_REPLICA_URL", "REDIS_URL")}
+    clean.update(env, DJANGO_SETTINGS_MODULE="dialogues_portal.settings")
+    return subprocess.run(
+        [sys.executable, "-c", SHOW], capture_output=True, text=True, env=clean, cwd=settings.BASE_DIR, timeout=60
+    )
+
+
+def test_the_replica_is_configured_from_database_replica_url():
+    result = _settings_with(
+        DATABASE_URL="postgres://portal@primary.internal/portal",
+        DATABASE_REPLICA_URL="postgres://portal@replica.internal/portal",
+        REDIS_URL="redis://cache.internal:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "replica": "replica.internal",
+        "mirror": "default",
+        "cache": "django.core.cache.backends.redis.RedisCache",
+        # nothing kept on one server's disk or in one process: any server can answer any request
+        "sessions": "django.contrib.sessions.backends.db",
+        "import_storage": "import_export.tmp_storages.CacheStorage",
+    }
+
+
+def test_a_malformed_replica_url_fails_loudly_naming_the_variable():
+    result = _settings_with(DATABASE_REPLICA_URL="nonsense")
+    assert result.returncode != 0 and "DATABASE_REPLICA_URL" in result.stderr
+
+
+def test_without_a_replica_every_read_goes_to_the_primary(db):
+    assert REPLICA not in connections
+    with request_scope():
+        assert Country.objects.all().db == "default"
