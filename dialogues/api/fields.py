@@ -151,6 +151,8 @@ class ReferenceField(serializers.RelatedField):
         if isinstance(data, bool) or not isinstance(data, str | int):
             self.fail("invalid")
         value = self.normalise(str(data).strip())
+        if "\x00" in value:  # PostgreSQL refuses NUL in text: a 500 rather than a 400 otherwise
+            self.fail("invalid")
         if self.lookup_field == "pk" and not value.isdigit():
             self.fail("does_not_exist", value=value)
         try:

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiExample,
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -79,11 +80,67 @@ BAD_RECORD = validation_error(
     {"title": ["This field is required."], "held": ['The precision "day" does not match the date "2008-06".']},
 )
 
+
+def _filter(name, type_, description, *examples, many=False):
+    return OpenApiParameter(
+        name,
+        {"type": "array", "items": {"type": "string", "minLength": 1}} if many else type_,
+        OpenApiParameter.QUERY,
+        description=description,
+        explode=True if many else None,
+        examples=[OpenApiExample(label, value=value) for label, value in examples],
+    )
+
+
+# The shared filters' parameters, documented once with examples (their names are a public contract).
+FILTER_PARAMETERS = {
+    "country": _filter(
+        "country",
+        str,
+        _("ISO code(s), case-insensitive: repeated (`country=KZ&country=KG`) or comma-separated (`KZ,KG`)."),
+        ("Kazakhstan", ["KZ"]),
+        ("Kazakhstan and Kyrgyzstan", ["KZ,KG"]),
+        many=True,
+    ),
+    "topic": _filter(
+        "topic",
+        str,
+        _("Topic slug(s), repeated or comma-separated."),
+        ("Freedom of expression", ["freedom-of-expression"]),
+        many=True,
+    ),
+    "programme": _filter(
+        "programme", str, _("Programme slug(s), repeated or comma-separated."), ("EIDHR", ["eidhr"]), many=True
+    ),
+    "year_from": _filter("year_from", int, _("From this year on (1950–2100)."), ("From 2010", 2010)),
+    "year_to": _filter("year_to", int, _("Up to this year (1950–2100)."), ("Up to 2015", 2015)),
+    "min_amount": _filter(
+        "min_amount",
+        float,
+        _("At least this many EUR (records of unknown amount are left out)."),
+        ("100,000 EUR", 100000),
+    ),
+    "max_amount": _filter(
+        "max_amount",
+        float,
+        _("At most this many EUR (records of unknown amount are left out)."),
+        ("1 million EUR", 1000000),
+    ),
+    "q": _filter("q", str, _("Words to find; full-text search with stemming on PostgreSQL."), ("Torture", "torture")),
+}
+
+
+def filter_parameters(filterset_class):
+    return [FILTER_PARAMETERS[name] for name in filterset_class.base_filters if name in FILTER_PARAMETERS]
+
+
 READ_ERRORS = {401: UNAUTHENTICATED, 404: NOT_FOUND, 429: THROTTLED}
 WRITE_ERRORS = {400: BAD_RECORD, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 415: UNSUPPORTED, 429: THROTTLED}
 
 
-def document_resource(*, plural, singular, list_serializer, detail_serializer, list_examples=(), create_examples=()):
+def document_resource(
+    *, plural, singular, list_serializer, detail_serializer, filterset, list_examples=(), create_examples=()
+):
     """extend_schema_view for a resource's list, detail and write operations."""
     tag = plural
     return extend_schema_view(
@@ -95,6 +152,7 @@ def document_resource(*, plural, singular, list_serializer, detail_serializer, l
                 "paginated: 50 a page by default, `page_size` up to 500. An invalid parameter gives 400."
             )
             % {"plural": plural},
+            parameters=filter_parameters(filterset),
             responses={200: list_serializer(many=True), 400: BAD_FILTER, **READ_ERRORS},
             examples=list(list_examples),
         ),

@@ -87,7 +87,11 @@ SOURCE_EXAMPLE = {
 
 
 @document_resource(
-    plural="countries", singular="country", list_serializer=CountrySerializer, detail_serializer=CountryDetailSerializer
+    plural="countries",
+    singular="country",
+    list_serializer=CountrySerializer,
+    detail_serializer=CountryDetailSerializer,
+    filterset=CountryFilterSet,
 )
 class CountryViewSet(PublishableViewSet):
     """The five Central Asian countries, identified by ISO code (case-insensitive: /countries/kz/)."""
@@ -105,7 +109,11 @@ class CountryViewSet(PublishableViewSet):
 
 
 @document_resource(
-    plural="topics", singular="topic", list_serializer=TopicSerializer, detail_serializer=TopicSerializer
+    plural="topics",
+    singular="topic",
+    list_serializer=TopicSerializer,
+    detail_serializer=TopicSerializer,
+    filterset=TopicFilterSet,
 )
 class TopicViewSet(PublishableViewSet):
     """Human rights themes, identified by slug."""
@@ -122,6 +130,7 @@ class TopicViewSet(PublishableViewSet):
     singular="organisation",
     list_serializer=OrganisationSerializer,
     detail_serializer=OrganisationSerializer,
+    filterset=OrganisationFilterSet,
 )
 class OrganisationViewSet(PublishableViewSet):
     model = Organisation
@@ -134,6 +143,7 @@ class OrganisationViewSet(PublishableViewSet):
     singular="source",
     list_serializer=SourceSerializer,
     detail_serializer=SourceSerializer,
+    filterset=SourceFilterSet,
     create_examples=[
         OpenApiExample(
             "A press release",
@@ -161,6 +171,7 @@ class SourceViewSet(PublishableViewSet):
     singular="dialogue round",
     list_serializer=DialogueRoundSerializer,
     detail_serializer=DialogueRoundSerializer,
+    filterset=DialogueRoundFilterSet,
 )
 class DialogueRoundViewSet(PublishableViewSet):
     """Meetings of the EU and a country's officials on human rights."""

@@ -41,6 +41,7 @@ PROJECT_EXAMPLE = {
     singular="programme",
     list_serializer=ProgrammeSerializer,
     detail_serializer=ProgrammeSerializer,
+    filterset=ProgrammeFilterSet,
 )
 class ProgrammeViewSet(PublishableViewSet):
     """EU funding instruments, identified by slug (e.g. eidhr)."""
@@ -56,7 +57,13 @@ class ProgrammeViewSet(PublishableViewSet):
         return super().get_object()
 
 
-@document_resource(plural="calls", singular="call", list_serializer=CallSerializer, detail_serializer=CallSerializer)
+@document_resource(
+    plural="calls",
+    singular="call",
+    list_serializer=CallSerializer,
+    detail_serializer=CallSerializer,
+    filterset=CallFilterSet,
+)
 class CallViewSet(PublishableViewSet):
     """Packages of projects announced under a programme, with their total when known."""
 
@@ -70,6 +77,7 @@ class CallViewSet(PublishableViewSet):
     singular="project",
     list_serializer=ProjectSerializer,
     detail_serializer=ProjectDetailSerializer,
+    filterset=ProjectFilterSet,
     list_examples=[
         OpenApiExample(
             "EIDHR projects in Kazakhstan (?country=KZ&programme=eidhr)",

@@ -30,6 +30,7 @@ CREATE_EXAMPLE = OpenApiExample(
     singular="seminar",
     list_serializer=SeminarSerializer,
     detail_serializer=SeminarDetailSerializer,
+    filterset=SeminarFilterSet,
     create_examples=[CREATE_EXAMPLE],
 )
 class SeminarViewSet(PublishableViewSet):

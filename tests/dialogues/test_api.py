@@ -379,6 +379,8 @@ def test_a_publisher_unpublishes(publisher):
         (new_round(sequence_number=0), "sequence_number"),
         (new_round(topics=["no-such-topic"]), "topics"),
         (new_round(sources=[999999]), "sources"),
+        (new_round(topics=["torture\x00"]), "topics"),
+        (new_round(country="K\x00"), "country"),
     ],
 )
 def test_an_invalid_round_is_a_400_and_writes_nothing(editor, payload, field):

@@ -195,6 +195,8 @@ def test_project_ordering(api, projects, ordering, expected):
         "max_amount=abc",
         "min_amount=1e400",
         "ordering=summary",
+        "country=K%00",
+        "programme=eidhr%00",
     ],
 )
 def test_an_invalid_project_filter_is_a_400_never_the_whole_table(api, projects, query):

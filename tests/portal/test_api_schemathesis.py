@@ -4,6 +4,8 @@ breaks the schema. Bounded and deterministic (derandomized), so it takes the sam
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -32,6 +34,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
 # examples phases are enough here and keep the run's length fixed.
 schema.config.phases.coverage.enabled = False
 schema.config.seed = 20260101  # with derandomize: the same cases on every run
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Schemathesis calls the WSGI application directly, and Django's request signals would close
+    the connection holding the test's transaction (on PostgreSQL). Django's own test client
+    disconnects them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.include(method="GET").parametrize()
