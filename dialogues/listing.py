@@ -4,12 +4,17 @@ A listing is `Model.objects.published().for_listing()` run through the model's o
 page and its CSV/JSON exports take the same query string, so a bookmarked filter exports as shown.
 """
 
+import base64
+import binascii
 import csv
+import datetime
 import json
 
 from django import forms
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections
+from django.db.models import F, Q
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -19,8 +24,114 @@ from django_filters.views import FilterMixin
 
 from .filtersets import CodeListFilter
 
-EXPORT_CHUNK_SIZE = 500
+EXPORT_CHUNK_SIZE = 2000
 EXPORT_FORMATS = ("csv", "json")
+
+# Counting a large listing exactly on every request costs as much as the table is large. A listing
+# the planner estimates at more than EXACT_COUNT_LIMIT rows shows an estimate ("about 1,000,000"),
+# one below it is counted exactly, up to COUNT_CAP (past it: "more than 10,000"); either way no
+# request reads more than COUNT_CAP rows to count them. Page numbers reach the first COUNT_CAP rows;
+# beyond them (and on any large listing) the "Next" link is a keyset cursor (`?after=`).
+EXACT_COUNT_LIMIT = 2_000
+COUNT_CAP = 10_000
+
+
+def estimated_rows(queryset):
+    """The planner's estimate of the rows of `queryset` (PostgreSQL), or None elsewhere."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class ResultCount:
+    """How many rows a listing has, as cheaply as is honest: exact, "more than", or "about"."""
+
+    def __init__(self, value, *, exact, capped=False):
+        self.value, self.exact, self.capped = value, exact, capped
+
+    @classmethod
+    def of(cls, queryset, *, estimate=True):
+        estimate = estimated_rows(queryset) if estimate else None
+        if estimate is not None and estimate > EXACT_COUNT_LIMIT:
+            return cls(estimate, exact=False)
+        counted = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+        if counted > COUNT_CAP:
+            return cls(COUNT_CAP, exact=False, capped=True)
+        return cls(counted, exact=True)
+
+
+def encode_keyset(key):
+    """A keyset cursor: the (date or None, id) of the last row shown, as an opaque URL-safe string."""
+    value, pk = key
+    text = f"{value.isoformat() if value else ''}~{int(pk)}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_keyset(cursor):
+    """(date or None, id) from `encode_keyset`'s string; None when it is not one (never an error)."""
+    if not cursor or len(cursor) > 64:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        value, pk = text.split("~")
+        pk = int(pk)
+        value = datetime.date.fromisoformat(value) if value else None
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return value, pk
+
+
+def keyset_ids(queryset, field, key, limit):
+    """The ids of the first `limit` rows of `queryset` after `key` in the order
+    `field DESC NULLS LAST, id DESC` (the models' default), in one query.
+
+    Both branches follow the index in that order (funding/migrations: project_public_listing)
+    from the cursor on, so a page deep in a million rows costs what the first page costs: rows
+    dated up to the cursor's date, then the undated rows (which come last).
+    """
+    value, pk = key
+    rows = queryset.order_by().values_list("pk", field)
+    undated = rows.filter(**{f"{field}__isnull": True}).order_by("-pk")
+    if value is None:
+        found = list(undated.filter(pk__lt=pk)[:limit])
+    else:
+        dated = rows.filter(Q(**{f"{field}__lt": value}) | Q(pk__lt=pk), **{f"{field}__lte": value})
+        dated = dated.order_by(F(field).desc(nulls_last=True), "-pk")[:limit]
+        found = list(dated.union(undated[:limit], all=True))
+    found.sort(key=lambda row: (row[1] is None, -(row[1].toordinal() if row[1] else 0), -row[0]))
+    return [row[0] for row in found[:limit]]
+
+
+class KeysetPage:
+    """A page of a large listing: reached by number (the first pages) or by keyset cursor."""
+
+    def __init__(self, records, *, number, has_next, has_previous):
+        self.object_list, self.number = records, number
+        self._has_next, self._has_previous = has_next, has_previous
+
+    def has_next(self):
+        return self._has_next
+
+    def has_previous(self):
+        return self._has_previous
+
+    def has_other_pages(self):
+        return self._has_next or self._has_previous
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
 
 
 class PublishedQuerysetMixin:
@@ -33,10 +144,17 @@ class PublishedQuerysetMixin:
 
 
 class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
-    """A filtered, sorted, paginated listing. Invalid filters show their errors and no rows."""
+    """A filtered, sorted, paginated listing. Invalid filters show their errors and no rows.
+
+    Large listings (see ResultCount) are not counted exactly, show per-option counts only where
+    they are cheap, and page by keyset when `keyset_field` is set and the default order applies.
+    """
 
     paginate_by = 20
     export_url_name = None  # e.g. "dialogueround-export"; the exports keep the same query string
+    keyset_field = None  # a date field: the model is ordered by it DESC NULLS LAST, then by -id
+    estimate_counts = False  # a table that may grow large: ask the planner before counting (+1 query)
+    option_count_limit = 10_000  # per-option counts only over a set estimated at most this large
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
@@ -56,35 +174,91 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
                 )
         return filterset
 
+    def keyset_applies(self, queryset):
+        """Keyset pages follow the default order only (no `ordering`, no search rank)."""
+        query = queryset.query
+        return self.keyset_field is not None and not query.order_by and query.default_ordering and not query.is_empty()
+
+    def link(self, **changes):
+        query = self.request.GET.copy()
+        for key in ("page", "after"):
+            query.pop(key, None)
+        query.update({key: value for key, value in changes.items() if value is not None})
+        return f"?{query.urlencode()}" if query else self.request.path
+
+    def next_link(self, records):
+        last = records[-1]
+        return self.link(after=encode_keyset((getattr(last, self.keyset_field), last.pk)))
+
     def paginate_queryset(self, queryset, page_size):
-        """A page number that is too large shows the last page; one that is not a number, the first."""
+        """A page number that is too large shows the last page; one that is not a number, the first.
+
+        An `after` cursor that is not one of ours shows the first page too: never an error.
+        """
+        self.pagination_links = {}
+        keyset = self.keyset_applies(queryset)
+        key = decode_keyset(self.request.GET.get("after")) if keyset else None
+        if key is not None:
+            self.result_count = None  # a keyset page does not count: it may be a million rows in
+            ids = keyset_ids(queryset, self.keyset_field, key, page_size + 1)
+            records = list(queryset.filter(pk__in=ids[:page_size]))
+            page = KeysetPage(records, number=None, has_next=len(ids) > page_size, has_previous=True)
+            self.pagination_links = {"first": self.link(), "next": self.next_link(records) if page.has_next() else None}
+            return None, page, records, True
+        empty = queryset.query.is_empty()
+        count = ResultCount(0, exact=True) if empty else ResultCount.of(queryset, estimate=self.estimate_counts)
+        self.result_count = count
         paginator = Paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
+        paginator.count = min(count.value, COUNT_CAP)  # known already: no second COUNT(*)
+        if count.exact or not keyset:
+            page = paginator.get_page(self.request.GET.get("page"))
+            return paginator, page, page.object_list, page.has_other_pages()
+        number = paginator.get_page(self.request.GET.get("page")).number  # validated, within COUNT_CAP rows
+        start = (number - 1) * page_size
+        records = list(queryset[start : start + page_size + 1])
+        has_next = len(records) > page_size
+        records = records[:page_size]
+        page = KeysetPage(records, number=number, has_next=has_next, has_previous=number > 1)
+        self.pagination_links = {
+            "previous": self.link(page=number - 1) if number > 1 else None,
+            "next": self.next_link(records) if has_next else None,
+        }
+        return paginator, page, records, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["result_count"], context["pagination_links"] = self.result_count, self.pagination_links
         counts = {}
         valid, bound = context["filter_is_valid"], self.filterset.is_bound
         cleaned = self.filterset.form.cleaned_data if valid and bound else {}
+        cheap = self.result_count is not None and self.result_count.exact
         for name, filter_ in self.filterset.filters.items():
-            if not isinstance(filter_, CodeListFilter) or not valid:
+            if not isinstance(filter_, CodeListFilter) or not valid or not cheap:
                 continue
-            # each option counts the rows it would give with the other filters kept: one query
+            # each option counts the rows it would give with the other filters kept: one query,
+            # when that set is small enough to count on every request (else the labels go bare)
             matching = self.filterset.queryset
             for other, value in cleaned.items():
                 if other != name:
                     matching = self.filterset.filters[other].filter(matching, value)
+            if self.estimate_counts and name in cleaned and cleaned[name]:
+                # without its own filter the set may be large: count only if the planner says not
+                estimate = estimated_rows(matching)
+                if estimate is not None and estimate > self.option_count_limit:
+                    continue
             counts[name] = filter_.option_counts(matching)
             widget = self.filterset.form.fields[name].widget
             widget.choices = [(value, f"{label} ({counts[name].get(value, 0)})") for value, label in widget.choices]
         context["option_counts"] = counts
         context["is_filtered"] = any(
-            value not in ("", None) for key, value in self.request.GET.items() if key not in ("page", "ordering")
+            value not in ("", None)
+            for key, value in self.request.GET.items()
+            if key not in ("page", "ordering", "after")
         )
         if self.export_url_name:
             query = self.request.GET.copy()
             query.pop("page", None)
+            query.pop("after", None)
             suffix = f"?{query.urlencode()}" if query else ""
             context["export_links"] = [
                 (fmt.upper(), reverse(self.export_url_name, kwargs={"fmt": fmt}) + suffix) for fmt in EXPORT_FORMATS

@@ -33,6 +33,8 @@ class ProjectListView(FilteredListView):
     filterset_class = ProjectFilterSet
     template_name = "funding/project_list.html"
     export_url_name = "project-export"
+    keyset_field = "starts_on"  # deep pages by cursor along the index project_public_listing
+    estimate_counts = True  # a million projects are not counted on every request
 
 
 class ProjectDetailView(PublishedDetailView):

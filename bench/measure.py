@@ -1,0 +1,562 @@
+"""The performance benchmark (bench/run.sh starts it): server time of the public listings, the API,
+search and export at growing sizes, each figure next to references measured in the same run.
+
+References: the floor (the raw SQL of the same page through psycopg, bench/floor.py) and the peer
+(the Django admin changelist with the same filter). Throughput: gunicorn with 2 workers under wrk,
+against the raw-SQL WSGI app (bench/rawsql_app.py) under the same load.
+Writes docs/benchmarks.md. Not part of the test suite: it takes minutes and needs PostgreSQL.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dialogues_portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import psycopg  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from floor import page_rows  # noqa: E402
+
+from dialogues.models import Country, Topic  # noqa: E402
+from funding.models import Project  # noqa: E402
+
+FILTER_YEARS = (2010, 2020)
+SEARCH_TEXT = "torture"
+HTML_PAGE, API_PAGE = 20, 50
+PORTAL_PORT, RAW_PORT = 8765, 8766
+
+
+# --- timing ---------------------------------------------------------------------------------------
+
+
+def summarise(times):
+    times = sorted(times)
+    return {"p50": statistics.median(times), "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]}
+
+
+def timed(function, reps, warmup):
+    for _ in range(warmup):
+        function()
+    times = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - started) * 1000)
+    return summarise(times)
+
+
+def get(client, url):
+    def fetch():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} answered {response.status_code}")
+        if response.streaming:
+            for _chunk in response.streaming_content:
+                pass
+        return response
+
+    return fetch
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        get(client, url)()
+    return len(queries)
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+def grow_to(size):
+    """Synthetic projects up to `size` (adding to those already there); seconds spent."""
+    have = Project.objects.filter(is_synthetic=True).count()
+    if have >= size:
+        return 0.0, 0
+    started = time.monotonic()
+    call_command("generate_synthetic_data", projects=size - have, keep=True, seed=size, verbosity=0)
+    elapsed = time.monotonic() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return elapsed, size - have
+
+
+def psycopg_dsn():
+    db = settings.DATABASES["default"]
+    return psycopg.conninfo.make_conninfo(
+        host=db["HOST"], port=str(db["PORT"] or 5432), dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"]
+    )
+
+
+def deep_key(position):
+    """(starts_on, id) of the row at `position` in the listing's order: where a deep page starts."""
+    row = Project.objects.published().order_by(*Project._meta.ordering).values_list("starts_on", "pk")[position]
+    return row
+
+
+def deep_cursor(key):
+    from dialogues.listing import encode_keyset
+
+    return encode_keyset(key)
+
+
+def export_filter(country):
+    """A project filter of about 100,000 rows (or all of one country's at smaller sizes)."""
+    per_year = dict(
+        Project.objects.published()
+        .filter(countries=country, starts_on__isnull=False)
+        .values_list("starts_on__year")
+        .annotate(n=django.db.models.Count("pk"))
+        .order_by()
+        .values_list("starts_on__year", "n")
+    )
+    total, first = 0, max(per_year)
+    for year in sorted(per_year, reverse=True):
+        if total >= 100_000:
+            break
+        total, first = total + per_year[year], year
+    return f"country={country.iso_code}&year_from={first}", total
+
+
+# --- the benchmark --------------------------------------------------------------------------------
+
+
+def measure_size(size, args, admin):
+    country = Country.objects.published().get(iso_code="KZ")
+    topic = Topic.objects.published().order_by("pk").first()
+    public, staff = Client(), Client()
+    staff.force_login(admin)
+    deep = deep_key(Project.objects.published().count() // 2)
+    cursor = deep_cursor(deep)
+    year_from, year_to = FILTER_YEARS
+    filtered = f"country={country.iso_code}&topic={topic.slug}&year_from={year_from}&year_to={year_to}"
+    admin_filtered = (
+        f"countries__id__exact={country.pk}&topics__id__exact={topic.pk}"
+        f"&starts_on__gte={year_from}-01-01&starts_on__lte={year_to}-12-31"
+    )
+    floor_connection = psycopg.connect(psycopg_dsn(), autocommit=True)
+    filters = {"country_id": country.pk, "topic_id": topic.pk, "year_from": year_from, "year_to": year_to}
+    admin_deep_page = max(1, deep_position_page(size, 100))
+    listings = [
+        # name, url, floor(limit), admin url
+        ("HTML filtered", f"/funding/projects/?{filtered}", ("page", filters), f"?{admin_filtered}"),
+        ("HTML first page", "/funding/projects/", ("page", {}), ""),
+        ("HTML deep page", f"/funding/projects/?after={cursor}", ("page", {"after": deep}), f"?p={admin_deep_page}"),
+        ("HTML search", f"/funding/projects/?q={SEARCH_TEXT}", ("page", {"q": SEARCH_TEXT}), f"?q={SEARCH_TEXT}"),
+        ("API filtered", f"/api/v1/projects/?{filtered}", ("api", filters), f"?{admin_filtered}"),
+        ("API first page", "/api/v1/projects/", ("api", {}), ""),
+        ("API deep page", f"/api/v1/projects/?cursor={cursor}", ("api", {"after": deep}), f"?p={admin_deep_page}"),
+        ("API search", f"/api/v1/projects/?q={SEARCH_TEXT}", ("api", {"q": SEARCH_TEXT}), f"?q={SEARCH_TEXT}"),
+    ]
+    some_project = Project.objects.published().order_by("pk")[size // 3].pk
+    pages = [
+        ("Project detail", f"/funding/projects/{some_project}/"),
+        ("Country page", f"/countries/{country.slug}/"),
+        ("Home page", "/"),
+    ]
+    results, admin_cache = [], {}
+    for name, url, (kind, floor_filters), admin_query in listings:
+        limit = HTML_PAGE if kind == "page" else API_PAGE
+        timing = timed(get(public, url), args.reps, args.warmup)
+        floor = timed(lambda f=floor_filters, n=limit: page_rows(floor_connection, n, **f), args.reps, args.warmup)
+        if admin_query not in admin_cache:
+            admin_url = f"/admin/funding/project/{admin_query}"
+            admin_cache[admin_query] = timed(get(staff, admin_url), args.admin_reps, 1)
+        results.append(
+            {
+                "name": name,
+                "url": url,
+                **timing,
+                "queries": query_count(public, url),
+                "floor_p50": floor["p50"],
+                "admin_p50": admin_cache[admin_query]["p50"],
+            }
+        )
+        admin_p50 = admin_cache[admin_query]["p50"]
+        print(f"  {name:18} p50 {timing['p50']:8.2f} ms  floor {floor['p50']:6.2f}  admin {admin_p50:8.2f}")
+    for name, url in pages:
+        timing = timed(get(public, url), args.reps, args.warmup)
+        results.append({"name": name, "url": url, **timing, "queries": query_count(public, url)})
+        print(f"  {name:18} p50 {timing['p50']:8.2f} ms")
+    floor_connection.close()
+    return {"size": size, "results": results, "search_index": search_index_ratio(args), "deep": deep}
+
+
+def deep_position_page(size, per_page):
+    return (size // 2) // per_page
+
+
+def search_index_ratio(args):
+    """The project search's SQL with its GIN index, and without (dropped in a rolled-back transaction)."""
+    from funding.filtersets import ProjectFilterSet
+
+    queryset = ProjectFilterSet({"q": SEARCH_TEXT}, Project.objects.published()).qs.values("pk")[:API_PAGE]
+    sql, params = queryset.query.sql_with_params()
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    with_index = timed(run, args.reps, args.warmup)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX project_fulltext")
+        without = timed(run, 3, 1)
+        transaction.set_rollback(True)
+    return {"with": with_index["p50"], "without": without["p50"], "ratio": without["p50"] / with_index["p50"]}
+
+
+# --- export in a fresh process: its peak memory is the export's --------------------------------
+
+
+def rss_mb():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def export_child(url):
+    client = Client()
+    client.get("/funding/projects/")  # imports, templates and connections: not the export's memory
+    baseline, peak, done = rss_mb(), [rss_mb()], threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], rss_mb())
+            time.sleep(0.005)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    response = client.get(url)
+    lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    rows = lines - 1  # the header
+    print(json.dumps({"rows": rows, "seconds": elapsed, "rss_growth_mb": peak[0] - baseline, "peak_rss_mb": peak[0]}))
+
+
+def measure_export():
+    country = Country.objects.published().get(iso_code="KZ")
+    query, expected = export_filter(country)
+    url = f"/funding/projects/export.csv?{query}"
+    output = subprocess.run(
+        [sys.executable, __file__, "--export-child", url], check=True, capture_output=True, text=True
+    ).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    result["url"], result["rows_per_second"] = url, result["rows"] / result["seconds"]
+    print(f"  export {result['rows']} rows in {result['seconds']:.2f} s, +{result['rss_growth_mb']:.1f} MB")
+    return result
+
+
+# --- throughput under wrk ----------------------------------------------------------------------------
+
+
+def wait_for(port, path):
+    import urllib.request
+
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server on port {port} did not answer")
+
+
+def run_wrk(port, paths, duration, out_dir):
+    paths_file = out_dir / f"paths-{port}.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    command = [
+        "wrk", "-t2", "-c50", f"-d{duration}s", "--timeout", "10s", "--latency",
+        "-s", str(ROOT / "bench" / "mix.lua"), f"http://127.0.0.1:{port}",
+    ]  # fmt: skip
+    output = subprocess.run(
+        command, check=True, capture_output=True, text=True, env={**os.environ, "WRK_PATHS": str(paths_file)}
+    ).stdout
+    (out_dir / f"wrk-{port}.txt").write_text(output)
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    non_2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    socket_errors = sum(int(n) for n in socket.groups()) if socket else 0
+    return {
+        "requests": requests,
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p99_ms": to_ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
+        "p50_ms": to_ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
+        "errors": non_2xx + socket_errors,
+    }
+
+
+def to_ms(text):
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def serve(command, port, env, log):
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(port, "/healthz" if port == PORTAL_PORT else "/unfiltered")
+    except BaseException:
+        process.terminate()
+        raise
+    return process
+
+
+def measure_throughput(size_result, duration, out_dir):
+    country = Country.objects.published().get(iso_code="KZ")
+    topic = Topic.objects.published().order_by("pk").first()
+    year_from, year_to = FILTER_YEARS
+    filtered = f"country=KZ&topic={topic.slug}&year_from={year_from}&year_to={year_to}"
+    cursor = deep_cursor(size_result["deep"])
+    ids = list(Project.objects.published().order_by("?").values_list("pk", flat=True)[:40])
+    listing_paths = (
+        [f"/funding/projects/?{filtered}"] * 3 + ["/funding/projects/"] * 2 + [f"/funding/projects/?after={cursor}"]
+    )
+    api_paths = [f"/api/v1/projects/?{filtered}"] * 3 + ["/api/v1/projects/"] * 2
+    api_paths += [f"/api/v1/projects/?cursor={cursor}"]
+    portal_paths = (
+        listing_paths * 4
+        + api_paths * 4
+        + [f"/funding/projects/{pk}/" for pk in ids]
+        + [f"/funding/projects/?q={SEARCH_TEXT}", f"/api/v1/projects/?q={SEARCH_TEXT}"] * 4
+        + [f"/countries/{country.slug}/", "/"] * 4
+    )
+    raw_paths = ["/filtered"] * 3 + ["/unfiltered"] * 2 + ["/deep"]
+    python_bin = Path(sys.executable).parent
+    base_env = {**os.environ, "WEB_CONCURRENCY": "2", "DEBUG": "False", "API_ANON_RATE": "100000000/minute"}
+    portal_env = {**base_env, "GUNICORN_BIND": f"127.0.0.1:{PORTAL_PORT}"}
+    raw_env = {
+        **base_env,
+        "BENCH_PSYCOPG_DSN": psycopg_dsn(),
+        "BENCH_COUNTRY_ID": str(country.pk),
+        "BENCH_TOPIC_ID": str(topic.pk),
+        "BENCH_YEAR_FROM": str(year_from),
+        "BENCH_YEAR_TO": str(year_to),
+        "BENCH_DEEP_DATE": size_result["deep"][0].isoformat(),
+        "BENCH_DEEP_ID": str(size_result["deep"][1]),
+    }
+    results = {}
+    with open(out_dir / "gunicorn.log", "w") as log:
+        portal = serve(
+            [python_bin / "gunicorn", "-c", "gunicorn.conf.py", "dialogues_portal.wsgi"], PORTAL_PORT, portal_env, log
+        )
+        try:
+            results["portal"] = run_wrk(PORTAL_PORT, portal_paths, duration, out_dir)
+        finally:
+            portal.terminate()
+            portal.wait(30)
+        raw = serve(
+            [python_bin / "gunicorn", "-w", "2", "-b", f"127.0.0.1:{RAW_PORT}", "bench.rawsql_app:application"],
+            RAW_PORT,
+            raw_env,
+            log,
+        )
+        try:
+            results["raw"] = run_wrk(RAW_PORT, raw_paths, duration, out_dir)
+        finally:
+            raw.terminate()
+            raw.wait(30)
+    results["ratio"] = results["portal"]["rps"] / results["raw"]["rps"]
+    print(f"  throughput portal {results['portal']} raw {results['raw']}")
+    return results
+
+
+# --- report -------------------------------------------------------------------------------------------
+
+
+def machine():
+    cpuinfo, meminfo = Path("/proc/cpuinfo").read_text(), Path("/proc/meminfo").read_text()
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), "?")
+    memory_kb = int(next(line.split()[1] for line in meminfo.splitlines() if line.startswith("MemTotal")))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(memory_kb / 2**20, 1),
+        "postgresql": pg_version,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def mark(ok):
+    return "**met**" if ok else "**not met**"
+
+
+def report(data):
+    sizes = data["sizes"]
+    largest, smallest = sizes[-1], sizes[0]
+    m = data["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Produced by `bench/run.sh` (see bench/README.md) in one run; every ratio compares figures measured",
+        "in that run. Server time is measured in-process (django.test.Client, DEBUG off), after a warm-up;",
+        f"{data['reps']} timed repetitions per figure ({data['admin_reps']} for the admin changelist).",
+        "",
+        f"- Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB memory",
+        f"- PostgreSQL {m['postgresql']}, Python {m['python']}, Django {m['django']}",
+        f"- Date: {m['date']}",
+        f"- Sizes: {', '.join(f'{s["size"]:,}' for s in sizes)} synthetic projects (plus the real data)",
+        "",
+        "Floor: the same page's rows through psycopg, raw SQL (bench/floor.py). Admin: the Django admin",
+        "changelist with the same filter, as a superuser. Deep page: the row in the middle of the table,",
+        "reached by keyset (`?after=` on pages, `?cursor=` in the API; the admin by `?p=`).",
+        "",
+    ]
+    for result in sizes:
+        lines += [
+            f"## {result['size']:,} projects",
+            "",
+            "| Request | p50 ms | p95 ms | queries | floor p50 ms | x floor | admin p50 ms | admin / this |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in result["results"]:
+            if "floor_p50" in row:
+                lines.append(
+                    f"| {row['name']} | {row['p50']:.2f} | {row['p95']:.2f} | {row['queries']} | {row['floor_p50']:.2f}"
+                    f" | {row['p50'] / row['floor_p50']:.1f} | {row['admin_p50']:.1f}"
+                    f" | {row['admin_p50'] / row['p50']:.1f} |"
+                )
+            else:
+                lines.append(f"| {row['name']} | {row['p50']:.2f} | {row['p95']:.2f} | {row['queries']} | | | | |")
+        index = result["search_index"]
+        lines += [
+            "",
+            f"Full-text search SQL (`q={SEARCH_TEXT}`, 50 rows): {index['with']:.2f} ms with the GIN index,"
+            f" {index['without']:.1f} ms without: {index['ratio']:.0f}x.",
+        ]
+        if result.get("export"):
+            export = result["export"]
+            lines.append(
+                f"CSV export (`{export['url']}`): {export['rows']:,} rows in {export['seconds']:.2f} s ="
+                f" {export['rows_per_second']:,.0f} rows/s; peak RSS {export['peak_rss_mb']:.0f} MB"
+                f" (+{export['rss_growth_mb']:.1f} MB during the export)."
+            )
+        if result.get("generation_seconds") is not None:
+            lines.append(
+                f"Synthetic generation up to this size: {result['generated']:,} projects added in"
+                f" {result['generation_seconds']:.0f} s."
+            )
+        lines.append("")
+    # targets
+    by_name = {row["name"]: row for row in largest["results"]}
+    small = {row["name"]: row for row in smallest["results"]}
+    listing_names = [row["name"] for row in largest["results"] if "floor_p50" in row]
+    lines += [f"## Targets at {largest['size']:,} projects", "", "| Target | Measured | |", "|---|---|---|"]
+    fixed = all(by_name[n]["queries"] == small[n]["queries"] for n in by_name)
+    lines.append(
+        f"| Fixed number of SQL queries per request | same count at {smallest['size']:,} and {largest['size']:,}:"
+        f" {', '.join(f'{n} {by_name[n]["queries"]}' for n in by_name)} | {mark(fixed)} |"
+    )
+    for name in listing_names:
+        row = by_name[name]
+        limit = 3 if name.startswith("API") else 6
+        floor_ratio, admin_ratio = row["p50"] / row["floor_p50"], row["admin_p50"] / row["p50"]
+        lines.append(f"| {name}: ≤{limit}x floor | {floor_ratio:.1f}x | {mark(floor_ratio <= limit)} |")
+        lines.append(f"| {name}: ≥5x faster than the admin | {admin_ratio:.1f}x | {mark(admin_ratio >= 5)} |")
+    for name in listing_names:
+        scale = by_name[name]["p50"] / small[name]["p50"]
+        lines.append(
+            f"| {name}: p50 at {largest['size']:,} ≤1.5x p50 at {smallest['size']:,} | {scale:.2f}x"
+            f" ({small[name]['p50']:.2f} → {by_name[name]['p50']:.2f} ms) | {mark(scale <= 1.5)} |"
+        )
+    index = largest["search_index"]
+    lines.append(
+        f"| Full-text search ≥100x faster with the GIN index | {index['ratio']:.0f}x | {mark(index['ratio'] >= 100)} |"
+    )
+    if largest.get("export"):
+        export = largest["export"]
+        lines.append(
+            f"| CSV export ≥50,000 rows/s | {export['rows_per_second']:,.0f} rows/s ({export['rows']:,} rows)"
+            f" | {mark(export['rows_per_second'] >= 50_000)} |"
+        )
+        lines.append(
+            f"| CSV export peak memory <150 MB | {export['peak_rss_mb']:.0f} MB peak RSS of the process"
+            f" | {mark(export['peak_rss_mb'] < 150)} |"
+        )
+    if data.get("throughput"):
+        t = data["throughput"]
+        p, r = t["portal"], t["raw"]
+        lines.append(
+            f"| Throughput ≥30% of the raw-SQL view, zero errors (wrk, 50 connections, {data['duration']} s)"
+            f" | portal {p['rps']:.0f} req/s (p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms, {p['errors']} errors"
+            f" in {p['requests']:,}); raw SQL {r['rps']:.0f} req/s (p99 {r['p99_ms']:.1f} ms, {r['errors']} errors):"
+            f" {100 * t['ratio']:.0f}% | {mark(t['ratio'] >= 0.3 and p['errors'] == 0)} |"
+        )
+    total = sum(s.get("generation_seconds") or 0 for s in sizes)
+    generated = sum(s.get("generated") or 0 for s in sizes)
+    lines.append(
+        f"| Synthetic generation of 1M projects <5 min | {generated:,} projects in {total:.0f} s"
+        f" (in {len(sizes)} steps) | {mark(total < 300 and generated >= 1_000_000)} |"
+    )
+    lines += ["", data.get("notes", "").strip(), ""]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--reps", type=int, default=40)
+    parser.add_argument("--admin-reps", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=60, help="wrk seconds per server")
+    parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--export-child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.export_child:
+        return export_child(args.export_child)
+    out_dir = ROOT / "bench" / "out"
+    out_dir.mkdir(exist_ok=True)
+    user_model = get_user_model()
+    admin = user_model.objects.filter(username="bench").first() or user_model.objects.create_superuser(
+        "bench", "bench@example.org", "bench-password-not-secret"
+    )
+    data = {"sizes": [], "reps": args.reps, "admin_reps": args.admin_reps, "duration": args.duration}
+    notes = ROOT / "bench" / "notes.md"
+    data["notes"] = notes.read_text() if notes.exists() else ""
+    for size in [int(s) for s in args.sizes.split(",")]:
+        print(f"== {size:,} projects")
+        seconds, generated = grow_to(size)
+        print(f"  generated {generated} in {seconds:.1f} s")
+        result = measure_size(size, args, admin)
+        result["generation_seconds"], result["generated"] = seconds, generated
+        result["export"] = measure_export()
+        data["sizes"].append(result)
+        (out_dir / "results.json").write_text(json.dumps(data, default=str, indent=1))
+    if not args.no_throughput:
+        data["throughput"] = measure_throughput(data["sizes"][-1], args.duration, out_dir)
+    data["machine"] = machine()
+    (out_dir / "results.json").write_text(json.dumps(data, default=str, indent=1))
+    Path(args.output).write_text(report(data))
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()
