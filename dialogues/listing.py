@@ -90,25 +90,32 @@ def decode_keyset(cursor):
     return value, pk
 
 
-def keyset_ids(queryset, field, key, limit):
-    """The ids of the first `limit` rows of `queryset` after `key` in the order
-    `field DESC NULLS LAST, id DESC` (the models' default), in one query.
+def keyset_ids(queryset, field, key, limit, *, before=False):
+    """The ids of up to `limit` rows of `queryset` after `key` (or just before it, when `before`) in
+    the order `field DESC NULLS LAST, id DESC` (the models' default), in that order, in one query.
 
-    Both branches follow the index in that order (funding/migrations: project_public_listing)
-    from the cursor on, so a page deep in a million rows costs what the first page costs: rows
-    dated up to the cursor's date, then the undated rows (which come last).
+    Each branch follows the index in that order (funding/migrations: project_public_listing) from
+    the cursor on, so a page deep in a million rows costs what the first page costs: the dated
+    rows, then the undated ones (which come last).
     """
     value, pk = key
     rows = queryset.order_by().values_list("pk", field)
-    undated = rows.filter(**{f"{field}__isnull": True}).order_by("-pk")
-    if value is None:
-        found = list(undated.filter(pk__lt=pk)[:limit])
-    else:
-        dated = rows.filter(Q(**{f"{field}__lt": value}) | Q(pk__lt=pk), **{f"{field}__lte": value})
+    undated = rows.filter(**{f"{field}__isnull": True})
+    dated = rows.filter(**{f"{field}__isnull": False})
+    if not before and value is None:
+        found = list(undated.filter(pk__lt=pk).order_by("-pk")[:limit])
+    elif not before:
+        dated = dated.filter(Q(**{f"{field}__lt": value}) | Q(pk__lt=pk), **{f"{field}__lte": value})
         dated = dated.order_by(F(field).desc(nulls_last=True), "-pk")[:limit]
-        found = list(dated.union(undated[:limit], all=True))
+        found = list(dated.union(undated.order_by("-pk")[:limit], all=True))
+    elif value is None:  # before an undated row: later undated ids, then the oldest dated rows
+        later = undated.filter(pk__gt=pk).order_by("pk")[:limit]
+        found = list(later.union(dated.order_by(F(field).asc(nulls_first=True), "pk")[:limit], all=True))
+    else:
+        dated = dated.filter(Q(**{f"{field}__gt": value}) | Q(pk__gt=pk), **{f"{field}__gte": value})
+        found = list(dated.order_by(F(field).asc(nulls_first=True), "pk")[:limit])
     found.sort(key=lambda row: (row[1] is None, -(row[1].toordinal() if row[1] else 0), -row[0]))
-    return [row[0] for row in found[:limit]]
+    return [row[0] for row in (found[-limit:] if before else found[:limit])]
 
 
 class KeysetPage:

@@ -13,6 +13,8 @@ from django.core.paginator import InvalidPage
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
@@ -63,4 +65,112 @@ class ListPagination(PageNumberPagination):
 
 
 class ProjectPagination(ListPagination):
-    """Projects: the largest table, and the first to move to keyset pagination (see above)."""
+    """Projects: keyset (cursor) pagination in the default order; page numbers on request.
+
+    Without `page`, `ordering` or `q`, the listing follows its default order (start date, newest
+    first, unknown last; then id) page by page from a `cursor` (the `next` and `previous` links):
+    each page costs the same at a million rows as at ten, and there is no `count` (counting a
+    million rows on every request is what this avoids). With `page=`, or with `ordering` or `q`
+    (whose keys are nullable or computed), page numbers and `count` as on every other listing.
+    A cursor that is not one of ours is a 400.
+    """
+
+    cursor_query_param = "cursor"
+    cursor_query_description = _("Where the page starts: take it from the `next` or `previous` link.")
+    keyset_field = "starts_on"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        from dialogues.listing import keyset_ids
+
+        query = queryset.query
+        self.keyset = (
+            self.page_query_param not in request.query_params and not query.order_by and query.default_ordering
+        )
+        if not self.keyset:
+            return super().paginate_queryset(queryset, request, view)
+        self.request, size = request, self.get_page_size(request)
+        cursor = request.query_params.get(self.cursor_query_param)
+        direction, key = "next", None
+        if cursor is not None:
+            direction, key = decode_cursor(cursor)
+            if key is None:
+                raise exceptions.ValidationError({self.cursor_query_param: [_("Invalid cursor.")]})
+        if key is None:
+            records = list(queryset[: size + 1])
+            self.has_next, self.has_previous = len(records) > size, False
+            records = records[:size]
+        else:
+            ids = keyset_ids(queryset, self.keyset_field, key, size + 1, before=direction == "previous")
+            more = len(ids) > size
+            ids = ids[-size:] if direction == "previous" else ids[:size]
+            records = list(queryset.filter(pk__in=ids))
+            if direction == "previous":
+                self.has_next, self.has_previous = True, more
+            else:
+                self.has_next, self.has_previous = more, True
+        self.records = records
+        return records
+
+    def _link(self, direction, record):
+        from dialogues.listing import encode_keyset
+
+        url = self.request.build_absolute_uri()
+        url = remove_query_param(url, self.page_query_param)
+        key = (getattr(record, self.keyset_field), record.pk)
+        return replace_query_param(url, self.cursor_query_param, encode_cursor(direction, key, encode_keyset))
+
+    def get_next_link(self):
+        if not self.keyset:
+            return super().get_next_link()
+        return self._link("next", self.records[-1]) if self.has_next and self.records else None
+
+    def get_previous_link(self):
+        if not self.keyset:
+            return super().get_previous_link()
+        if not self.has_previous or not self.records:
+            return None
+        return self._link("previous", self.records[0])
+
+    def get_paginated_response(self, data):
+        if not self.keyset:
+            return super().get_paginated_response(data)
+        return Response({"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["required"] = ["next", "previous", "results"]
+        response["properties"]["count"]["description"] = str(
+            _("Given with page numbers (`page=`, `ordering`, `q`); absent on cursor pages.")
+        )
+        return response
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["description"] = str(
+                    _("Page number (from 1): page-number pagination with `count`. Without it, cursor pages.")
+                )
+        parameters.append(
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(self.cursor_query_description),
+                "schema": {"type": "string"},
+            }
+        )
+        return parameters
+
+
+def encode_cursor(direction, key, encode_keyset):
+    return ("p" if direction == "previous" else "n") + encode_keyset(key)
+
+
+def decode_cursor(cursor):
+    """("next" or "previous", key), key None when the cursor is not one of ours."""
+    from dialogues.listing import decode_keyset
+
+    if not cursor or cursor[0] not in "np":
+        return "next", None
+    return ("previous" if cursor[0] == "p" else "next"), decode_keyset(cursor[1:])
