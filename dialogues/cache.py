@@ -8,6 +8,7 @@ edit touches few records but many figures, and working out which is error-prone.
 """
 
 import time
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,6 +17,13 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 GENERATION_KEY = "portal:cache-generation"
 _MISSING = object()
+_computing = ContextVar("computing_cached_value", default=False)
+
+
+def computing_cached_value():
+    """True while a value to be cached is computed. A read replica may lag behind the primary; the
+    database router then reads from the primary, so no old figure is stored under a new generation."""
+    return _computing.get()
 
 
 def generation():
@@ -42,7 +50,11 @@ def cached(key, compute, timeout=None):
     full_key = f"portal:{generation()}:{key}"
     value = cache.get(full_key, _MISSING)
     if value is _MISSING:
-        value = compute()
+        token = _computing.set(True)
+        try:
+            value = compute()
+        finally:
+            _computing.reset(token)
         cache.set(full_key, value, settings.AGGREGATE_CACHE_TIMEOUT if timeout is None else timeout)
     return value
 

@@ -4,12 +4,15 @@ A request is "pinned" to the primary, for the rest of its life, by its first wri
 it wrote) or from the start when an editor (a staff user) makes it (so editors always see their own
 changes, whatever the replication lag). Accounts and sessions are always read from the primary: a
 login is followed at once by a request, maybe on another app server, that must find the session.
+Figures computed for the shared cache are read from the primary too (dialogues/cache.py).
 """
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connections
+
+from dialogues.cache import computing_cached_value
 
 PRIMARY = "default"
 REPLICA = "replica"
@@ -38,7 +41,12 @@ def request_scope(pinned=False):
 
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
-        if _pinned.get() or model._meta.app_label in PRIMARY_ONLY_APPS or REPLICA not in connections:
+        if (
+            _pinned.get()
+            or computing_cached_value()
+            or model._meta.app_label in PRIMARY_ONLY_APPS
+            or REPLICA not in connections
+        ):
             return PRIMARY
         return REPLICA
 
