@@ -1,12 +1,11 @@
 """Pagination for every API listing: 50 records a page by default, `page_size` up to 500.
 
-Page-number pagination, chosen for now and isolated so that a later change is one line per view:
-the listings are ordered by the FilterSets' `ordering` (start date, amount: nullable keys) and, on
-PostgreSQL, by search rank, and DRF's keyset `CursorPagination` cannot follow a nullable or computed
-key (it would silently drop the rows where the key is NULL). A keyset listing of projects needs a
-stable, non-null key (the id) and fewer sort options; `ProjectPagination` is the one class to swap.
-Clients are told to follow the `next` and `previous` links rather than build page numbers, so that
-such a change does not break them.
+Page numbers (with `count`) everywhere, except projects in their default order, which page by
+keyset cursor (`ProjectPagination`). DRF's own `CursorPagination` is not used: the FilterSets'
+`ordering` keys (start date, amount) are nullable and search ranks are computed, and it would
+silently drop the rows whose key is NULL; the project cursor follows the default order's
+(start date, id) key with NULLs handled, and falls back to page numbers for `ordering`, `q` or
+`page=`. Clients follow the `next` and `previous` links rather than build page numbers.
 """
 
 from django.core.paginator import InvalidPage
