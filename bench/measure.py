@@ -165,7 +165,7 @@ def measure_size(size, args, admin):
         ("HTML search", f"/funding/projects/?q={SEARCH_TEXT}", ("page", {"q": SEARCH_TEXT}), f"?q={SEARCH_TEXT}"),
         ("API filtered", f"/api/v1/projects/?{filtered}", ("api", filters), f"?{admin_filtered}"),
         ("API first page", "/api/v1/projects/", ("api", {}), ""),
-        ("API deep page", f"/api/v1/projects/?cursor={cursor}", ("api", {"after": deep}), f"?p={admin_deep_page}"),
+        ("API deep page", f"/api/v1/projects/?cursor=n{cursor}", ("api", {"after": deep}), f"?p={admin_deep_page}"),
         ("API search", f"/api/v1/projects/?q={SEARCH_TEXT}", ("api", {"q": SEARCH_TEXT}), f"?q={SEARCH_TEXT}"),
     ]
     some_project = Project.objects.published().order_by("pk")[size // 3].pk
@@ -335,7 +335,7 @@ def measure_throughput(size_result, duration, out_dir):
         [f"/funding/projects/?{filtered}"] * 3 + ["/funding/projects/"] * 2 + [f"/funding/projects/?after={cursor}"]
     )
     api_paths = [f"/api/v1/projects/?{filtered}"] * 3 + ["/api/v1/projects/"] * 2
-    api_paths += [f"/api/v1/projects/?cursor={cursor}"]
+    api_paths += [f"/api/v1/projects/?cursor=n{cursor}"]
     portal_paths = (
         listing_paths * 4
         + api_paths * 4

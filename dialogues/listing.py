@@ -102,7 +102,14 @@ def keyset_ids(queryset, field, key, limit, *, before=False):
     rows = queryset.order_by().values_list("pk", field)
     undated = rows.filter(**{f"{field}__isnull": True})
     dated = rows.filter(**{f"{field}__isnull": False})
-    if not before and value is None:
+    if connections[queryset.db].vendor != "postgresql":  # no LIMIT inside UNION (SQLite): one OR
+        after = Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}) if value else Q(pk__lt=pk)
+        after = (after | Q(**{f"{field}__isnull": True})) if value else (after & Q(**{f"{field}__isnull": True}))
+        order = [F(field).desc(nulls_last=True), "-pk"]
+        if before:
+            after, order = ~after & ~Q(pk=pk), [F(field).asc(nulls_first=True), "pk"]
+        found = list(rows.filter(after).order_by(*order)[:limit])
+    elif not before and value is None:
         found = list(undated.filter(pk__lt=pk).order_by("-pk")[:limit])
     elif not before:
         dated = dated.filter(Q(**{f"{field}__lt": value}) | Q(pk__lt=pk), **{f"{field}__lte": value})

@@ -196,14 +196,6 @@ class Project(PublishableModel):
         indexes = [
             models.Index(fields=["publication_status", "starts_on"], name="project_public_start"),
             models.Index(fields=["publication_status", "eu_contribution_eur"], name="project_public_amount"),
-            # Exactly the listing's order (Meta.ordering) over the public rows: the first page, and
-            # any deep page by keyset cursor, read 20 index entries instead of sorting the table.
-            models.Index(
-                F("starts_on").desc(nulls_last=True),
-                F("id").desc(),
-                name="project_public_listing",
-                condition=Q(publication_status="published"),
-            ),
         ]
 
     def __str__(self):
