@@ -44,6 +44,16 @@ def test_the_same_seed_gives_the_same_data(real_data):
     assert synthetic_snapshot() != first
 
 
+def test_generating_and_deleting_drop_the_cached_figures(real_data):
+    from funding.aggregates import known_contribution
+
+    before = known_contribution()
+    call_command("generate_synthetic_data", projects=50, verbosity=0)
+    assert known_contribution() != before  # not the cached figure of the real data alone
+    call_command("generate_synthetic_data", delete=True, verbosity=0)
+    assert known_contribution() == before
+
+
 def test_deleting_synthetic_data_leaves_the_real_records_alone(real_data):
     real_projects = set(Project.objects.values_list("pk", flat=True))
     call_command("generate_synthetic_data", projects=100, verbosity=0)

@@ -6,6 +6,7 @@ import time
 from django.core.management import BaseCommand, CommandError, call_command
 from tqdm import tqdm
 
+from dialogues.cache import bump_generation
 from dialogues.models import Country
 from dialogues_portal.synthetic import Generator, Plan, delete_synthetic
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         if delete or not keep:
             delete_synthetic()
         if delete:
+            bump_generation()
             self.stdout.write("Deleted every synthetic record.")
             return
         if not Country.objects.exists():
@@ -46,6 +48,7 @@ class Command(BaseCommand):
 
         plan = Plan(projects)
         Generator(plan, seed=seed, progress_factory=progress).run()
+        bump_generation()  # bulk writes send no signals: drop the cached figures explicitly
         self.stdout.write(
             f"Generated {plan.projects:,} synthetic projects, {plan.calls:,} calls, {plan.programmes} programmes, "
             f"{plan.organisations:,} organisations, {plan.rounds:,} rounds and {plan.seminars:,} seminars "
