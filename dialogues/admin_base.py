@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -43,6 +44,23 @@ def unpublish_selected(modeladmin, request, queryset):
         modeladmin.message_user(request, str(error), messages.ERROR)
         return
     modeladmin.message_user(request, ngettext("%d record unpublished.", "%d records unpublished.", changed) % changed)
+
+
+class CountryCodesColumnMixin:
+    """A `country_codes` list column ("KZ, UZ") for records with several countries, in one query."""
+
+    def get_queryset(self, request):
+        from .models import Country
+
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("countries", queryset=Country.objects.only("id", "iso_code")))
+        )
+
+    @admin.display(description=_("countries"))
+    def country_codes(self, record):
+        return ", ".join(country.iso_code for country in record.countries.all())
 
 
 class PublishableAdmin(SimpleHistoryAdmin):

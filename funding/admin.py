@@ -1,12 +1,10 @@
 """The editors' admin for programmes, calls and projects."""
 
 from django.contrib import admin
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.admin_base import PublishableAdmin
+from dialogues.admin_base import CountryCodesColumnMixin, PublishableAdmin
 from dialogues.import_export import PublishableImportExportMixin
-from dialogues.models import Country
 
 from .models import Call, Programme, Project
 from .resources import ProjectResource
@@ -44,7 +42,7 @@ class CallAdmin(PublishableAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(PublishableImportExportMixin, PublishableAdmin):
+class ProjectAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, PublishableAdmin):
     resource_classes = [ProjectResource]
     list_display = (
         "title",
@@ -78,16 +76,3 @@ class ProjectAdmin(PublishableImportExportMixin, PublishableAdmin):
         (_("Content"), {"fields": ("topics", "summary", "sources")}),
         (_("Publication"), {"fields": PublishableAdmin.record_fields}),
     )
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch("countries", queryset=Country.objects.only("id", "iso_code"))  # country_codes column
-            )
-        )
-
-    @admin.display(description=_("countries"))
-    def country_codes(self, project):
-        return ", ".join(country.iso_code for country in project.countries.all())

@@ -1,12 +1,10 @@
 """The editors' admin for seminars, edited with their recommendations."""
 
 from django.contrib import admin
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.admin_base import PublishableAdmin
+from dialogues.admin_base import CountryCodesColumnMixin, PublishableAdmin
 from dialogues.import_export import PublishableImportExportMixin
-from dialogues.models import Country
 
 from .models import Recommendation, Seminar
 from .resources import SeminarResource
@@ -19,7 +17,7 @@ class RecommendationInline(admin.TabularInline):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(PublishableImportExportMixin, PublishableAdmin):
+class SeminarAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, PublishableAdmin):
     resource_classes = [SeminarResource]
     list_display = ("title", "kind", "country_codes", "city", "held", "publication_status", "updated_at")
     list_filter = ("kind", "countries", "topics")
@@ -43,16 +41,3 @@ class SeminarAdmin(PublishableImportExportMixin, PublishableAdmin):
         (_("Content"), {"fields": ("summary", "sources")}),
         (_("Publication"), {"fields": PublishableAdmin.record_fields}),
     )
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch("countries", queryset=Country.objects.only("id", "iso_code"))  # country_codes column
-            )
-        )
-
-    @admin.display(description=_("countries"))
-    def country_codes(self, seminar):
-        return ", ".join(country.iso_code for country in seminar.countries.all())
