@@ -4,10 +4,10 @@ Every figure starts from published records only; each function makes a fixed num
 none while its value is cached (until the next change of any record, dialogues/cache.py).
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +64,7 @@ def _activity_per_year():
 
 def topic_attention(countries):
     """{(topic id, country id): mentions}: on the country's dialogue agenda, and each published round,
-    seminar and project on the topic (five queries)."""
+    seminar and project on the topic (four queries)."""
     country_ids = sorted(country.pk for country in countries)
     return cached(f"topic-attention:{','.join(map(str, country_ids))}", lambda: _topic_attention(country_ids))
 
@@ -81,17 +81,19 @@ def _topic_attention(country_ids):
     for pair in rounds.values_list("topic_id", "dialogueround__country_id"):
         counts[pair] += 1
     for model in (Seminar, Project):
+        # grouped in the database: a topic link joined to the record's countries, counted per pair
         name = model._meta.model_name
-        record_topics = defaultdict(list)
-        for record_id, topic_id in model.topics.through.objects.filter(
-            **{f"{name}__publication_status": PUBLISHED}, topic__in=published_topics
-        ).values_list(f"{name}_id", "topic_id"):
-            record_topics[record_id].append(topic_id)
-        for record_id, country_id in model.countries.through.objects.filter(
-            **{f"{name}_id__in": list(record_topics)}, country_id__in=country_ids
-        ).values_list(f"{name}_id", "country_id"):
-            for topic_id in record_topics[record_id]:
-                counts[(topic_id, country_id)] += 1
+        pairs = (
+            model.topics.through.objects.filter(
+                **{f"{name}__publication_status": PUBLISHED, f"{name}__countries__in": country_ids},
+                topic__in=published_topics,
+            )
+            .values_list("topic_id", f"{name}__countries")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for topic_id, country_id, n in pairs:
+            counts[(topic_id, country_id)] += n
     return counts
 
 
@@ -132,15 +134,93 @@ def timeline(rounds, seminars, projects):
     return sorted(entries, key=lambda entry: (entry.date is None, entry.date.date if entry.date else 0))
 
 
-def topics_raised_most(*record_lists, agenda=()):
-    """[(topic, mentions)] across the records' (prefetched) topics and the dialogue agenda."""
-    counts, topics = Counter(), {}
-    for records in record_lists:
-        for record in records:
-            for topic in record.topics.all():
-                counts[topic.pk] += 1
-                topics[topic.pk] = topic
-    for topic in agenda:
-        counts[topic.pk] += 1
-        topics[topic.pk] = topic
-    return [(topics[pk], n) for pk, n in sorted(counts.items(), key=lambda pair: (-pair[1], topics[pair[0]].name))]
+def records_per_topic():
+    """{"rounds"|"seminars"|"projects"|"countries": {topic id: how many published records}}.
+
+    One grouped query per relation on its link table (four queries, none while cached): joining
+    the four relations in one query would multiply their rows.
+    """
+
+    def compute():
+        relations = {
+            "rounds": (DialogueRound.topics.through, "dialogueround"),
+            "seminars": (Seminar.topics.through, "seminar"),
+            "projects": (Project.topics.through, "project"),
+            "countries": (Country.dialogue_topics.through, "country"),
+        }
+        return {
+            kind: dict(
+                through.objects.filter(**{f"{owner}__publication_status": PUBLISHED})
+                .values_list("topic_id")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            for kind, (through, owner) in relations.items()
+        }
+
+    return cached("records-per-topic", compute)
+
+
+STORY_LIMIT = 100  # entries of each kind on a country's or a topic's timeline
+
+
+@dataclass
+class Story:
+    """A country's or a topic's records: the latest of each kind on one timeline, and the totals."""
+
+    timeline: list
+    counts: dict
+
+    limit = STORY_LIMIT
+
+    @property
+    def truncated(self):
+        return any(n > STORY_LIMIT for n in self.counts.values())
+
+
+def story(cache_key, *, rounds, seminars, projects):
+    """The latest STORY_LIMIT rounds, seminars and projects of the given (published) querysets on
+    one timeline, and how many there are in all: six queries plus prefetches, whatever the rows
+    (three counts, none while cached)."""
+    counts = cached(
+        f"story-counts:{cache_key}",
+        lambda: {"rounds": rounds.count(), "seminars": seminars.count(), "projects": projects.count()},
+    )
+
+    def latest(queryset, date_field):
+        ordered = queryset.for_listing().order_by(F(date_field).desc(nulls_last=True), "-pk")
+        return list(ordered[:STORY_LIMIT])
+
+    return Story(
+        timeline(latest(rounds, "held_on"), latest(seminars, "held_on"), latest(projects, "starts_on")),
+        counts,
+    )
+
+
+def topics_raised_most_in(country, agenda, limit=10):
+    """[(topic, mentions)]: how often each published topic comes up in the country's published
+    rounds, seminars and projects, plus once for being on its dialogue agenda (four queries)."""
+
+    def compute():
+        counts = Counter(topic.pk for topic in agenda)
+        relations = (
+            (DialogueRound, "dialogueround", DialogueRound.objects.published().filter(country=country)),
+            (Seminar, "seminar", Seminar.objects.published().filter(countries=country)),
+            (Project, "project", Project.objects.published().filter(countries=country)),
+        )
+        for model, owner, records in relations:
+            through = model.topics.through
+            rows = (
+                through.objects.filter(**{f"{owner}_id__in": records.values("pk")}, topic__publication_status=PUBLISHED)
+                .values_list("topic_id")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            counts.update(dict(rows))
+        top = sorted(counts.items(), key=lambda pair: -pair[1])[: limit * 2]
+        return [(pk, n) for pk, n in top]
+
+    ranked = cached(f"topics-raised-most:{country.pk}", compute)
+    topics = Topic.objects.published().only("id", "name", "slug").in_bulk([pk for pk, _n in ranked])
+    rows = [(topics[pk], n) for pk, n in ranked if pk in topics]
+    return sorted(rows, key=lambda pair: (-pair[1], pair[0].name))[:limit]

@@ -46,18 +46,19 @@ class CountryDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         country = self.object
-        rounds = list(DialogueRound.objects.published().for_listing().filter(country=country))
-        seminars = list(Seminar.objects.published().for_listing().filter(countries=country))
-        projects = list(Project.objects.published().for_listing().filter(countries=country))
+        story = statistics.story(
+            f"country:{country.pk}",
+            rounds=DialogueRound.objects.published().filter(country=country),
+            seminars=Seminar.objects.published().filter(countries=country),
+            projects=Project.objects.published().filter(countries=country),
+        )
         known = aggregates.known_contribution(country=country)
         agenda = list(country.dialogue_topics.all())
         return super().get_context_data(
-            rounds=rounds,
-            seminars=seminars,
-            projects=projects,
+            story=story,
             agenda=agenda,
-            timeline=statistics.timeline(rounds, seminars, projects),
-            calls=Call.objects.published().for_listing().filter(country=country),
+            timeline=story.timeline,
+            calls=Call.objects.published().for_listing().filter(country=country)[: statistics.STORY_LIMIT],
             contribution=known,
             contribution_chart=charts.bar_chart(
                 _("Known EU contribution to %(country)s by year") % {"country": country.name},
@@ -66,6 +67,6 @@ class CountryDetailView(DetailView):
                 display=eur,
                 row_label=_("Year"),
             ),
-            topics_most=statistics.topics_raised_most(rounds, seminars, projects, agenda=agenda)[:10],
+            topics_most=statistics.topics_raised_most_in(country, agenda),
             **kwargs,
         )

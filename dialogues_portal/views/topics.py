@@ -1,6 +1,5 @@
 """The topics: which themes get attention where, and everything on one theme."""
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -19,25 +18,14 @@ class TopicListView(ListView):
     context_object_name = "topics"
 
     def get_queryset(self):
-        published = Q(dialogue_rounds__publication_status=PUBLISHED)
-        # one count per relation, each DISTINCT: the joins multiply rows
-        return (
-            Topic.objects.published()
-            .annotate(
-                n_rounds=Count("dialogue_rounds", filter=published, distinct=True),
-                n_seminars=Count("seminars", filter=Q(seminars__publication_status=PUBLISHED), distinct=True),
-                n_projects=Count("projects", filter=Q(projects__publication_status=PUBLISHED), distinct=True),
-                n_countries=Count(
-                    "dialogue_countries",
-                    filter=Q(dialogue_countries__publication_status=PUBLISHED),
-                    distinct=True,
-                ),
-            )
-            .order_by("name")
-        )
+        return Topic.objects.published().order_by("name")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        counts = statistics.records_per_topic()
+        for topic in context["topics"]:
+            for kind, per_topic in counts.items():
+                setattr(topic, f"n_{kind}", per_topic.get(topic.pk, 0))
         countries = list(Country.objects.published().order_by("name"))
         attention = statistics.topic_attention(countries)
         topics = context["topics"]
@@ -59,14 +47,15 @@ class TopicDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         topic = self.object
-        rounds = list(DialogueRound.objects.published().for_listing().filter(topics=topic))
-        seminars = list(Seminar.objects.published().for_listing().filter(topics=topic))
-        projects = list(Project.objects.published().for_listing().filter(topics=topic))
+        story = statistics.story(
+            f"topic:{topic.pk}",
+            rounds=DialogueRound.objects.published().filter(topics=topic),
+            seminars=Seminar.objects.published().filter(topics=topic),
+            projects=Project.objects.published().filter(topics=topic),
+        )
         return super().get_context_data(
             agenda_countries=topic.dialogue_countries.published().only("name", "slug").order_by("name"),
-            rounds=rounds,
-            seminars=seminars,
-            projects=projects,
-            timeline=statistics.timeline(rounds, seminars, projects),
+            story=story,
+            timeline=story.timeline,
             **kwargs,
         )

@@ -162,14 +162,16 @@ def test_charts_are_svg_with_a_table(client, real_data):
         ("/", 25),
         # countries with sources and agenda (3); counts of rounds, seminars and projects (3)
         ("/countries/", 6),
-        # the country (1) with sources and agenda (2); rounds, seminars, projects with prefetches
-        # (3 + 4 + 4); calls with places and sources (3); known contribution (3)
-        ("/countries/{country}/", 20),
-        # topics with their counts (1); countries (1); attention: agenda, rounds, seminar topics and
-        # countries, project topics and countries (6)
-        ("/topics/", 8),
-        # the topic (1) with sources (1); agenda countries (1); rounds, seminars, projects (11)
-        ("/topics/{topic}/", 14),
+        # the country (1) with sources and agenda (2); how many rounds, seminars, projects (3);
+        # the latest of each with prefetches (3 + 4 + 4); calls with places and sources (3); known
+        # contribution (3); topics raised most: per kind (3) and the topics (1)
+        ("/countries/{country}/", 27),
+        # topics (1); records per topic, one per relation (4); countries (1); attention: agenda (1),
+        # rounds (1), seminars by topic and country (1), projects by topic and country (1)
+        ("/topics/", 12),
+        # the topic (1) with sources (1); agenda countries (1); how many rounds, seminars, projects
+        # (3); the latest of each with prefetches (11)
+        ("/topics/{topic}/", 17),
         # for each of six record types: a count, and the first results with prefetches (at most)
         ("/search/?q=Seminar", 14),
     ],
