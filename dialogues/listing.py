@@ -1,31 +1,26 @@
-"""The machinery every public listing shares: filter, sort, paginate, count per option, export.
+"""The machinery every public listing shares: filter, sort, paginate, count per option.
 
 A listing is `Model.objects.published().for_listing()` run through the model's one FilterSet; the
-page and its CSV/JSON exports take the same query string, so a bookmarked filter exports as shown.
+page and its CSV/JSON exports (dialogues/exports.py) take the same query string, so a bookmarked
+filter exports as shown.
 """
 
 import base64
 import binascii
-import csv
 import datetime
 import json
 
 from django import forms
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.db.models import F, Q
-from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views import View
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
 
+from .exports import EXPORT_FORMATS
 from .filtersets import CodeListFilter
-
-EXPORT_CHUNK_SIZE = 2000
-EXPORT_FORMATS = ("csv", "json")
 
 # Counting a large listing exactly on every request costs as much as the table is large. A listing
 # the planner estimates at more than EXACT_COUNT_LIMIT rows shows an estimate ("about 1,000,000"),
@@ -297,73 +292,3 @@ class PublishedDetailView(PublishedQuerysetMixin, DetailView):
         if not self.object.is_published:
             patch_cache_control(response, private=True, no_store=True)
         return response
-
-
-class Echo:
-    """A file-like object whose write returns the line: csv.writer then yields row by row."""
-
-    def write(self, value):
-        return value
-
-
-class ExportView(PublishedQuerysetMixin, FilterMixin, View):
-    """Stream a listing as CSV or JSON with the listing's filters; memory stays flat.
-
-    Subclasses give `columns`: [(header, function of a record)], values as plain data (str,
-    int, Decimal, None); a last column gives the record's public URL. CSV writes None as an empty cell; JSON as null.
-    """
-
-    columns = ()
-    filename = "export"
-
-    def get(self, request, fmt):
-        if fmt not in EXPORT_FORMATS:
-            raise Http404
-        filterset = self.get_filterset(self.get_filterset_class())
-        if filterset.is_bound and not filterset.is_valid():
-            return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
-        # .iterator(chunk_size=...) keeps the for_listing prefetches, one batch of rows at a time
-        records = filterset.qs.iterator(chunk_size=EXPORT_CHUNK_SIZE)
-        base = request.build_absolute_uri("/")[:-1]
-        rows = (
-            [function(record) for _header, function in self.columns] + [base + record.get_absolute_url()]
-            for record in records
-        )
-        headers = [header for header, _function in self.columns] + ["url"]
-        if fmt == "csv":
-            response = StreamingHttpResponse(self.csv_lines(headers, rows), content_type="text/csv; charset=utf-8")
-        else:
-            response = StreamingHttpResponse(self.json_chunks(headers, rows), content_type="application/json")
-        response["Content-Disposition"] = f'attachment; filename="{self.filename}.{fmt}"'
-        return response
-
-    @staticmethod
-    def csv_lines(headers, rows):
-        writer = csv.writer(Echo())
-        yield writer.writerow(headers)
-        for row in rows:
-            yield writer.writerow(["" if value is None else value for value in row])
-
-    @staticmethod
-    def json_chunks(headers, rows):
-        yield "["
-        separator = "\n"
-        for row in rows:
-            yield separator + json.dumps(
-                dict(zip(headers, row, strict=True)), cls=DjangoJSONEncoder, ensure_ascii=False
-            )
-            separator = ",\n"
-        yield "\n]\n"
-
-
-def iso(partial):
-    """A partial date for exports: "2008", "2008-06" or "2008-06-15"; None when unknown."""
-    return partial.isoformat() if partial else None
-
-
-def codes(records):
-    return ";".join(record.iso_code for record in records)
-
-
-def slugs(records):
-    return ";".join(record.slug for record in records)

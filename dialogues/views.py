@@ -1,7 +1,8 @@
 """Public pages of dialogue rounds: the listing, its exports and the detail page."""
 
+from .exports import Codes, Date, ExportView, Value
 from .filtersets import DialogueRoundFilterSet
-from .listing import ExportView, FilteredListView, PublishedDetailView, iso
+from .listing import FilteredListView, PublishedDetailView
 from .models import DialogueRound
 
 
@@ -21,16 +22,16 @@ class DialogueRoundExportView(ExportView):
     model = DialogueRound
     filterset_class = DialogueRoundFilterSet
     filename = "dialogue-rounds"
+    detail_url_name = "dialogueround-detail"
     columns = (
-        ("id", lambda r: r.pk),
-        ("country", lambda r: r.country.iso_code),
-        ("country_name", lambda r: r.country.name),
-        ("held", lambda r: iso(r.held)),
-        ("format", lambda r: r.format),
-        ("sequence_number", lambda r: r.sequence_number),
-        ("place", lambda r: r.place or None),
-        ("topics", lambda r: ";".join(t.slug for t in r.topics.all())),
-        ("summary", lambda r: r.summary),
-        ("sources", lambda r: ";".join(s.title for s in r.sources.all())),
-        ("updated_at", lambda r: r.updated_at),
+        Value("country__iso_code", "country"),
+        Value("country__name", "country_name"),
+        Date("held_on", "held"),
+        Value("format"),
+        Value("sequence_number"),
+        Value("place", blank_as_none=True),
+        Codes("topics", "slug", order_by="name"),
+        Value("summary"),
+        Codes("sources", "title"),
+        Value("updated_at"),
     )

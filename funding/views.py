@@ -1,6 +1,7 @@
 """Public pages of EU funding: programmes (with their calls), projects, and their exports."""
 
-from dialogues.listing import ExportView, FilteredListView, PublishedDetailView, codes, iso
+from dialogues.exports import Codes, Date, ExportView, Value
+from dialogues.listing import FilteredListView, PublishedDetailView
 
 from .filtersets import ProgrammeFilterSet, ProjectFilterSet
 from .models import Call, Programme, Project
@@ -42,30 +43,25 @@ class ProjectDetailView(PublishedDetailView):
     template_name = "funding/project_detail.html"
 
 
-def published_call(project):
-    call = project.call
-    return call if call is not None and call.is_published else None
-
-
 class ProjectExportView(ExportView):
     model = Project
     filterset_class = ProjectFilterSet
     filename = "projects"
+    detail_url_name = "project-detail"
     columns = (
-        ("id", lambda p: p.pk),
-        ("title", lambda p: p.title),
-        ("programme", lambda p: p.programme.slug if p.programme.is_published else None),
-        ("call", lambda p: published_call(p).title if published_call(p) else None),
-        ("call_total_eur", lambda p: published_call(p).total_amount_eur if published_call(p) else None),
-        ("countries", lambda p: codes(p.countries.all())),
-        ("topics", lambda p: ";".join(t.slug for t in p.topics.all())),
-        ("eu_contribution_eur", lambda p: p.eu_contribution_eur),
-        ("starts", lambda p: iso(p.starts)),
-        ("ends", lambda p: iso(p.ends)),
-        ("status", lambda p: p.status or None),
-        ("summary", lambda p: p.summary),
-        ("sources", lambda p: ";".join(s.title for s in p.sources.all())),
-        ("updated_at", lambda p: p.updated_at),
+        Value("title"),
+        Value("programme__slug", "programme", published_via="programme"),
+        Value("call__title", "call", published_via="call"),
+        Value("call__total_amount_eur", "call_total_eur", published_via="call"),
+        Codes("countries", "iso_code", order_by="name"),
+        Codes("topics", "slug", order_by="name"),
+        Value("eu_contribution_eur"),
+        Date("starts_on", "starts"),
+        Date("ends_on", "ends"),
+        Value("status", blank_as_none=True),
+        Value("summary"),
+        Codes("sources", "title"),
+        Value("updated_at"),
     )
 
 
@@ -73,15 +69,16 @@ class ProgrammeExportView(ExportView):
     model = Programme
     filterset_class = ProgrammeFilterSet
     filename = "programmes"
+    detail_url_name = "programme-detail"
+    detail_url_field = "slug"
     columns = (
-        ("id", lambda p: p.pk),
-        ("name", lambda p: p.name),
-        ("slug", lambda p: p.slug),
-        ("acronym", lambda p: p.acronym or None),
-        ("launched", lambda p: iso(p.launched)),
-        ("scope", lambda p: p.scope or None),
-        ("countries", lambda p: codes(p.countries.all())),
-        ("envelope_eur", lambda p: p.envelope_eur),
-        ("summary", lambda p: p.summary),
-        ("updated_at", lambda p: p.updated_at),
+        Value("name"),
+        Value("slug"),
+        Value("acronym", blank_as_none=True),
+        Date("launched_on", "launched"),
+        Value("scope", blank_as_none=True),
+        Codes("countries", "iso_code", order_by="name"),
+        Value("envelope_eur"),
+        Value("summary"),
+        Value("updated_at"),
     )

@@ -1,6 +1,7 @@
 """Public pages of seminars: the listing, its exports and the detail page."""
 
-from dialogues.listing import ExportView, FilteredListView, PublishedDetailView, codes, iso
+from dialogues.exports import Codes, Date, ExportView, Value
+from dialogues.listing import FilteredListView, PublishedDetailView
 
 from .filtersets import SeminarFilterSet
 from .models import Seminar
@@ -18,27 +19,22 @@ class SeminarDetailView(PublishedDetailView):
     template_name = "seminars/seminar_detail.html"
 
 
-def dialogue_round_id(seminar):
-    round_ = seminar.dialogue_round
-    return round_.pk if round_ is not None and round_.is_published else None
-
-
 class SeminarExportView(ExportView):
     model = Seminar
     filterset_class = SeminarFilterSet
     filename = "seminars"
+    detail_url_name = "seminar-detail"
     columns = (
-        ("id", lambda s: s.pk),
-        ("title", lambda s: s.title),
-        ("kind", lambda s: s.kind),
-        ("countries", lambda s: codes(s.countries.all())),
-        ("city", lambda s: s.city or None),
-        ("held", lambda s: iso(s.held)),
-        ("date_note", lambda s: s.date_note or None),
-        ("dialogue_round", dialogue_round_id),
-        ("topics", lambda s: ";".join(t.slug for t in s.topics.all())),
-        ("participating_organisations", lambda s: s.participating_organisations),
-        ("summary", lambda s: s.summary),
-        ("sources", lambda s: ";".join(src.title for src in s.sources.all())),
-        ("updated_at", lambda s: s.updated_at),
+        Value("title"),
+        Value("kind"),
+        Codes("countries", "iso_code", order_by="name"),
+        Value("city", blank_as_none=True),
+        Date("held_on", "held"),
+        Value("date_note", blank_as_none=True),
+        Value("dialogue_round_id", "dialogue_round", published_via="dialogue_round"),
+        Codes("topics", "slug", order_by="name"),
+        Value("participating_organisations"),
+        Value("summary"),
+        Codes("sources", "title"),
+        Value("updated_at"),
     )
