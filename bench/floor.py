@@ -48,13 +48,23 @@ def page_rows(connection, limit, *, country_id=None, topic_id=None, year_from=No
     if year_to is not None:
         where.append("p.starts_on <= make_date(%(year_to)s, 12, 31)")
         params["year_to"] = year_to
-    if after is not None:  # keyset: the rows after (start date, id) in the listing's order
-        where.append(
-            "(p.starts_on < %(after_date)s OR (p.starts_on = %(after_date)s AND p.id < %(after_id)s)"
-            " OR p.starts_on IS NULL)"
-        )
+    if after is not None:
+        # keyset: the rows after (start date, id) in the listing's order, as two index-ordered
+        # branches (dated rows from the cursor on, then the undated ones), like the portal's
         params["after_date"], params["after_id"] = after
-    if q is not None:
+        filters = "".join(f" AND {clause}" for clause in where)
+        dated = PAGE_SQL.format(
+            where=filters + " AND p.starts_on IS NOT NULL AND p.starts_on <= %(after_date)s"
+            " AND (p.starts_on < %(after_date)s OR p.id < %(after_id)s)"
+        )
+        undated = PAGE_SQL.format(where=filters + " AND p.starts_on IS NULL").replace(
+            "ORDER BY p.starts_on DESC NULLS LAST, p.id DESC", "ORDER BY p.id DESC"
+        )
+        sql = (
+            f"SELECT * FROM (({dated}) UNION ALL ({undated})) AS page"
+            " ORDER BY starts_on DESC NULLS LAST, id DESC LIMIT %(limit)s"
+        )
+    elif q is not None:
         sql = SEARCH_SQL.format(vector=VECTOR, query=QUERY)
         params["q"] = q
     else:
