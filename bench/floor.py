@@ -19,18 +19,19 @@ FROM funding_project_countries pc JOIN dialogues_country c ON c.id = pc.country_
 WHERE pc.project_id = ANY(%(ids)s) AND c.publication_status = 'published'
 ORDER BY c.name
 """
+# As the portal searches (dialogues/search.py): the stored document, the best of the first 2,000
+# matches first.
 SEARCH_SQL = """
 SELECT p.id, p.title, p.starts_on, p.starts_on_precision, p.eu_contribution_eur,
        g.slug, g.name, g.acronym, g.publication_status
 FROM funding_project p JOIN funding_programme g ON g.id = p.programme_id
-WHERE p.publication_status = 'published' AND ({vector}) @@ ({query})
-ORDER BY ts_rank({vector}, {query}) DESC, p.id DESC
+WHERE p.id IN (
+    SELECT id FROM funding_project WHERE publication_status = 'published' AND {vector} @@ ({query}) LIMIT 2000
+)
+ORDER BY ts_rank(p.{vector}, {query}) DESC, p.id DESC
 LIMIT %(limit)s
 """
-VECTOR = (
-    "to_tsvector('english'::regconfig, COALESCE(p.title, '') || ' ' || COALESCE(p.summary, ''))"
-    " || to_tsvector('russian'::regconfig, COALESCE(p.title, '') || ' ' || COALESCE(p.summary, ''))"
-)
+VECTOR = "search_document"
 QUERY = "websearch_to_tsquery('english'::regconfig, %(q)s) || websearch_to_tsquery('russian'::regconfig, %(q)s)"
 
 

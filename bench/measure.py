@@ -225,7 +225,7 @@ def search_index_ratio(args):
     with_index = timed(run, args.reps, args.warmup)
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("DROP INDEX project_fulltext")
+            cursor.execute("DROP INDEX project_search_document")
         without = timed(run, 3, 1)
         transaction.set_rollback(True)
     return {"with": with_index["p50"], "without": without["p50"], "ratio": without["p50"] / with_index["p50"]}

@@ -1,20 +1,37 @@
 """Free-text search, one implementation for pages, API and exports.
 
-On PostgreSQL: full-text search with English and Russian stemming, ranked, backed by a GIN index
-on exactly the expression built here (see `search_index`). Elsewhere (SQLite): a case-insensitive
-match of every word in the searched fields.
+On PostgreSQL: full-text search with English and Russian stemming, ranked. The large tables
+(projects, seminars, rounds: a model's SEARCH_FIELDS) keep their document in a stored generated
+`search_document` column with a GIN index (dialogues.migrations_support.AddStoredSearchDocument),
+so ranking reads it instead of parsing every matching row again; and only the first
+RANKED_CANDIDATES matches are ranked, so a common word costs the same at a million rows as at ten
+thousand. Small tables use an expression. Elsewhere (SQLite): a case-insensitive match of every
+word in the searched fields, newest first.
 """
 
 from functools import reduce
 from operator import add, and_, or_
 
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connections
-from django.db.models import Q
+from django.db.models import Expression, Q
 
 SEARCH_CONFIGS = ("english", "russian")
 MAX_QUERY_LENGTH = 200  # longer input is cut: no one searches with a paragraph
+RANKED_CANDIDATES = 2000  # the best of the first 2,000 matches come first
+STORED_DOCUMENT = "search_document"
+
+
+class StoredSearchDocument(Expression):
+    """The stored `search_document` column of the query's own table (absent from the model: it
+    exists on PostgreSQL only)."""
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name(alias)}.{compiler.quote_name(STORED_DOCUMENT)}", []
 
 
 def search_vector(fields):
@@ -40,11 +57,24 @@ def search(queryset, text, fields, *, rank=True):
     if not text:
         return queryset
     if connections[queryset.db].vendor == "postgresql":
-        vector, query = search_vector(fields), search_query(text)
-        queryset = queryset.alias(search_document=vector).filter(search_document=query)
-        if rank:
-            queryset = queryset.annotate(search_rank=SearchRank(vector, query)).order_by("-search_rank", "-pk")
-        return queryset
+        query = search_query(text)
+        if tuple(fields) != tuple(getattr(queryset.model, "SEARCH_FIELDS", ())):
+            vector = search_vector(fields)
+            matches = queryset.alias(matched_document=vector).filter(matched_document=query)
+            return (
+                matches.annotate(search_rank=SearchRank(vector, query)).order_by("-search_rank", "-pk")
+                if rank
+                else matches
+            )
+        matches = queryset.alias(matched_document=StoredSearchDocument()).filter(matched_document=query)
+        if not rank:
+            return matches
+        candidates = matches.order_by().values("pk")[:RANKED_CANDIDATES]
+        return (
+            queryset.filter(pk__in=candidates)
+            .annotate(search_rank=SearchRank(StoredSearchDocument(), query))
+            .order_by("-search_rank", "-pk")
+        )
     words = text.split()[:10]
     return queryset.filter(
         reduce(and_, (reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words))
