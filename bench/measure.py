@@ -473,10 +473,13 @@ def report(data):
     small = {row["name"]: row for row in smallest["results"]}
     listing_names = [row["name"] for row in largest["results"] if "floor_p50" in row]
     lines += [f"## Targets at {largest['size']:,} projects", "", "| Target | Measured | |", "|---|---|---|"]
-    fixed = all(by_name[n]["queries"] == small[n]["queries"] for n in by_name)
+    # fixed = no more queries at the largest size than at the smallest (fewer is fine: the
+    # per-option counts of a large listing are skipped)
+    fixed = all(by_name[n]["queries"] <= small[n]["queries"] for n in by_name)
+    counts = ", ".join(f"{n} {small[n]['queries']} → {by_name[n]['queries']}" for n in by_name)
     lines.append(
-        f"| Fixed number of SQL queries per request | same count at {smallest['size']:,} and {largest['size']:,}:"
-        f" {', '.join(f'{n} {by_name[n]["queries"]}' for n in by_name)} | {mark(fixed)} |"
+        f"| Fixed number of SQL queries per request (no more at {largest['size']:,} than at"
+        f" {smallest['size']:,}) | {counts} | {mark(fixed)} |"
     )
     for name in listing_names:
         row = by_name[name]
@@ -533,9 +536,14 @@ def main():
     parser.add_argument("--no-throughput", action="store_true")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--export-child", help=argparse.SUPPRESS)
+    parser.add_argument("--report-only", action="store_true", help="rewrite the report from bench/out/results.json")
     args = parser.parse_args()
     if args.export_child:
         return export_child(args.export_child)
+    if args.report_only:
+        data = json.loads((ROOT / "bench" / "out" / "results.json").read_text())
+        Path(args.output).write_text(report(data))
+        return print(f"wrote {args.output}")
     out_dir = ROOT / "bench" / "out"
     out_dir.mkdir(exist_ok=True)
     user_model = get_user_model()
