@@ -42,7 +42,8 @@ from dialogues.models import Country, Topic  # noqa: E402
 from funding.models import Project  # noqa: E402
 
 FILTER_YEARS = (2010, 2020)
-SEARCH_TEXT = "torture"
+SEARCH_TEXT = "torture"  # in one synthetic project of fourteen
+RARE_SEARCH_TEXT = "Kazakh"  # in one real project's title only
 HTML_PAGE, API_PAGE = 20, 50
 PORTAL_PORT, RAW_PORT = 8765, 8766
 
@@ -211,24 +212,34 @@ def deep_position_page(size, per_page):
 
 
 def search_index_ratio(args):
-    """The project search's SQL with its GIN index, and without (dropped in a rolled-back transaction)."""
+    """The project search's SQL with its GIN index, and without (dropped in a rolled-back
+    transaction), for a common word and a rare one. Only the first 2,000 matches are ranked, so a
+    common word finds them soon even without the index; a rare word shows what the index is for."""
     from funding.filtersets import ProjectFilterSet
 
-    queryset = ProjectFilterSet({"q": SEARCH_TEXT}, Project.objects.published()).qs.values("pk")[:API_PAGE]
-    sql, params = queryset.query.sql_with_params()
+    figures = {}
+    for kind, text in (("common", SEARCH_TEXT), ("rare", RARE_SEARCH_TEXT)):
+        queryset = ProjectFilterSet({"q": text}, Project.objects.published()).qs.values("pk")[:API_PAGE]
+        sql, params = queryset.query.sql_with_params()
 
-    def run():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            cursor.fetchall()
+        def run(sql=sql, params=params):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                cursor.fetchall()
 
-    with_index = timed(run, args.reps, args.warmup)
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DROP INDEX project_search_document")
-        without = timed(run, 3, 1)
-        transaction.set_rollback(True)
-    return {"with": with_index["p50"], "without": without["p50"], "ratio": without["p50"] / with_index["p50"]}
+        with_index = timed(run, args.reps, args.warmup)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("DROP INDEX project_search_document")
+            without = timed(run, 3, 1)
+            transaction.set_rollback(True)
+        figures[kind] = {
+            "text": text,
+            "with": with_index["p50"],
+            "without": without["p50"],
+            "ratio": without["p50"] / with_index["p50"],
+        }
+    return figures
 
 
 # --- export in a fresh process: its peak memory is the export's --------------------------------
@@ -449,12 +460,12 @@ def report(data):
                 )
             else:
                 lines.append(f"| {row['name']} | {row['p50']:.2f} | {row['p95']:.2f} | {row['queries']} | | | | |")
-        index = result["search_index"]
-        lines += [
-            "",
-            f"Full-text search SQL (`q={SEARCH_TEXT}`, 50 rows): {index['with']:.2f} ms with the GIN index,"
-            f" {index['without']:.1f} ms without: {index['ratio']:.0f}x.",
-        ]
+        lines.append("")
+        for kind, index in result["search_index"].items():
+            lines.append(
+                f"Full-text search SQL, {kind} word (`q={index['text']}`, 50 rows): {index['with']:.2f} ms with"
+                f" the GIN index, {index['without']:.1f} ms without: {index['ratio']:.0f}x."
+            )
         if result.get("export"):
             export = result["export"]
             lines.append(
@@ -493,9 +504,11 @@ def report(data):
             f"| {name}: p50 at {largest['size']:,} ≤1.5x p50 at {smallest['size']:,} | {scale:.2f}x"
             f" ({small[name]['p50']:.2f} → {by_name[name]['p50']:.2f} ms) | {mark(scale <= 1.5)} |"
         )
-    index = largest["search_index"]
+    index = largest["search_index"]["rare"]
     lines.append(
-        f"| Full-text search ≥100x faster with the GIN index | {index['ratio']:.0f}x | {mark(index['ratio'] >= 100)} |"
+        f"| Full-text search ≥100x faster with the GIN index (rare word `{index['text']}`; common word"
+        f" `{largest['search_index']['common']['text']}`: {largest['search_index']['common']['ratio']:.0f}x, only"
+        f" the first 2,000 matches are ranked) | {index['ratio']:.0f}x | {mark(index['ratio'] >= 100)} |"
     )
     if largest.get("export"):
         export = largest["export"]
