@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from tests.factories import (
     DRAFT,
@@ -181,3 +182,23 @@ def test_pages_make_a_fixed_number_of_queries(client, django_assert_max_num_quer
     with django_assert_max_num_queries(queries):
         response = client.get(path.format(country=country.slug, topic=topic.slug))
     assert response.status_code == 200
+
+
+def test_a_long_story_shows_the_latest_records_and_says_it_cut(client, monkeypatch):
+    from dialogues_portal import statistics
+    from tests.factories import make_country, make_project
+
+    monkeypatch.setattr(statistics, "STORY_LIMIT", 3)
+    country = make_country("KZ", slug="kazakhstan", name="Kazakhstan")
+    for year in range(2001, 2006):
+        make_project(
+            countries=[country],
+            title=f"Project of {year}",
+            starts_on=datetime.date(year, 1, 1),
+            starts_on_precision="year",
+        )
+    with translation.override("en"):
+        html = client.get("/countries/kazakhstan/").content.decode()
+    shown = [year for year in range(2001, 2006) if f"Project of {year}" in html]
+    assert shown == [2003, 2004, 2005]  # the latest three
+    assert "The timeline shows the latest 3 records of each kind" in html
