@@ -161,8 +161,7 @@ def records_per_topic():
     return cached("records-per-topic", compute)
 
 
-# Entries of each kind on a country's or a topic's timeline: rendering them is most of such a
-# page's time once its figures are cached (300 entries took ~150 ms at a million projects).
+# Entries of each kind on a country's or a topic's timeline; the listings hold the rest.
 STORY_LIMIT = 30
 
 
