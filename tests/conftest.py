@@ -57,3 +57,11 @@ def fast_password_hashing(settings):
 def empty_cache():
     """Cached aggregates (dialogues/cache.py) would outlive the rows a test rolls back."""
     cache.clear()
+
+
+@pytest.fixture
+def api():
+    """An anonymous API client (the throttle's counts start empty: see empty_cache)."""
+    from rest_framework.test import APIClient
+
+    return APIClient()

@@ -3,12 +3,12 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from dialogues.models import Country, DialogueRound, Source
+from tests.api_helpers import as_user, results
 from tests.factories import (
     DRAFT,
     PUBLISHED,
@@ -18,28 +18,6 @@ from tests.factories import (
     make_source,
     make_topic,
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()  # the anonymous rate limit counts in the cache
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-def as_user(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def results(response):
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
-
 
 # --- Reading ---------------------------------------------------------------------------------
 

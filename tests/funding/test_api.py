@@ -4,10 +4,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from funding.models import Call, Project
+from tests.api_helpers import as_user, results
 from tests.factories import (
     DRAFT,
     make_call,
@@ -19,27 +18,6 @@ from tests.factories import (
     make_source,
     make_topic,
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()  # the anonymous rate limit counts in the cache
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-def as_user(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def results(response):
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
 
 
 @pytest.mark.django_db

@@ -4,24 +4,12 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.cache import cache
 from django.core.management import call_command
 from rest_framework.settings import api_settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
 from dialogues.models import Source
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()  # the anonymous rate limit counts in the cache
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
 
 RESOURCES = (
     "countries",

@@ -4,8 +4,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from funding.aggregates import known_contribution
 from tests.factories import (
@@ -17,17 +15,6 @@ from tests.factories import (
     make_round,
     make_seminar,
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()  # the anonymous rate limit counts in the cache
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
 
 # --- The rule ------------------------------------------------------------------------------------
 

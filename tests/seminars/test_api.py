@@ -3,11 +3,11 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from seminars.models import Recommendation, Seminar
+from tests.api_helpers import results
 from tests.factories import (
     DRAFT,
     make_country,
@@ -17,21 +17,6 @@ from tests.factories import (
     make_source,
     make_topic,
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()  # the anonymous rate limit counts in the cache
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-def results(response):
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
 
 
 def token_client(user):
