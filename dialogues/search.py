@@ -5,17 +5,25 @@ On PostgreSQL: full-text search with English and Russian stemming, ranked. The l
 `search_document` column with a GIN index (dialogues.migrations_support.AddStoredSearchDocument),
 so ranking reads it instead of parsing every matching row again; and only the first
 RANKED_CANDIDATES matches are ranked, so a common word costs the same at a million rows as at ten
-thousand. Small tables use an expression. Elsewhere (SQLite): a case-insensitive match of every
-word in the searched fields, newest first.
+thousand. Their ids, best first, are computed once per search and filter state and kept in the
+aggregate cache (dialogues/cache.py, cleared by any edit): the page, its count and its per-option
+counts then read a list of ids instead of searching again. Small tables use an expression.
+Elsewhere (SQLite): a case-insensitive match of every word in the searched fields, newest first.
 """
 
+import hashlib
+import json
 from functools import reduce
 from operator import add, and_, or_
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connections
-from django.db.models import Expression, Q
+from django.db.models import BigIntegerField, BooleanField, Expression, F, Func, IntegerField, Q, TextField, Value
+from django.db.models.functions import Cast
+
+from .cache import cached
 
 SEARCH_CONFIGS = ("english", "russian")
 MAX_QUERY_LENGTH = 200  # longer input is cut: no one searches with a paragraph
@@ -69,13 +77,51 @@ def search(queryset, text, fields, *, rank=True):
         matches = queryset.alias(matched_document=StoredSearchDocument()).filter(matched_document=query)
         if not rank:
             return matches
-        candidates = matches.order_by().values("pk")[:RANKED_CANDIDATES]
-        return (
-            queryset.filter(pk__in=candidates)
-            .annotate(search_rank=SearchRank(StoredSearchDocument(), query))
-            .order_by("-search_rank", "-pk")
-        )
+        ids = ranked_match_ids(matches, query)
+        return queryset.filter(IdIn(ids)).alias(search_position=IdPosition(ids)).order_by("search_position")
     words = text.split()[:10]
     return queryset.filter(
         reduce(and_, (reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words))
     )
+
+
+class IdIn(Func):
+    """`id = ANY(%s)`: the ids as one array parameter (an IN list takes one parameter each, and
+    PostgreSQL plans two thousand of them slowly)."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, ids):
+        super().__init__(F("pk"), Value(list(ids), output_field=ArrayField(BigIntegerField())))
+
+
+class IdPosition(Func):
+    """The position of the row's id in `ids` (from 0), looked up in a JSON object {id: position}:
+    a binary search per row, where array_position() would scan the array for each of them."""
+
+    template = "((%(expressions)s)::integer)"
+    arg_joiner = "::jsonb ->> "
+    output_field = IntegerField()
+
+    def __init__(self, ids):
+        positions = json.dumps({str(pk): position for position, pk in enumerate(ids)})
+        super().__init__(Value(positions), Cast(F("pk"), TextField()))
+
+
+def ranked_match_ids(matches, query):
+    """The ids of the best of the first RANKED_CANDIDATES rows of `matches`, best first: one query,
+    cached under the matches' own SQL (which names the search, the filters and the visibility)."""
+    candidates = matches.order_by().values("pk")[:RANKED_CANDIDATES]
+    sql, params = candidates.query.sql_with_params()
+    key = hashlib.sha256(repr((candidates.db, sql, params)).encode()).hexdigest()
+    ranked = (
+        matches.model._base_manager.using(candidates.db)
+        .filter(pk__in=candidates)
+        .annotate(search_rank=SearchRank(StoredSearchDocument(), query))
+        .order_by("-search_rank", "-pk")
+        .values_list("pk", flat=True)
+    )
+    return cached(f"search:{matches.model._meta.label_lower}:{key}", lambda: list(ranked))
