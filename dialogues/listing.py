@@ -8,6 +8,7 @@ filter exports as shown.
 import base64
 import binascii
 import datetime
+import hashlib
 import json
 
 from django import forms
@@ -16,9 +17,11 @@ from django.db import connections
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
 
+from .cache import cached
 from .exports import EXPORT_FORMATS
 from .filtersets import CodeListFilter
 
@@ -214,8 +217,11 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
             page = KeysetPage(records, number=None, has_next=len(ids) > page_size, has_previous=True)
             self.pagination_links = {"first": self.link(), "next": self.next_link(records) if page.has_next() else None}
             return None, page, records, True
-        empty = queryset.query.is_empty()
-        count = ResultCount(0, exact=True) if empty else ResultCount.of(queryset, estimate=self.estimate_counts)
+        if queryset.query.is_empty():
+            count = ResultCount(0, exact=True)
+        else:  # per filter state, until the next edit (dialogues/cache.py)
+            key = f"result-count:{self.filter_state(without=('page', 'after', 'ordering'))}"
+            count = cached(key, lambda: ResultCount.of(queryset, estimate=self.estimate_counts))
         self.result_count = count
         paginator = Paginator(queryset, page_size)
         paginator.count = min(count.value, COUNT_CAP)  # known already: no second COUNT(*)
@@ -234,11 +240,18 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
         }
         return paginator, page, records, page.has_other_pages()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["result_count"], context["pagination_links"] = self.result_count, self.pagination_links
+    def filter_state(self, *, without=("page", "after")):
+        """The query string minus paging, as a short key: the same filters give the same key."""
+        items = sorted(
+            (key, value) for key, values in self.request.GET.lists() if key not in without for value in values
+        )
+        digest = hashlib.sha256(repr(items).encode()).hexdigest()[:32]
+        return f"{self.model._meta.label_lower}:{digest}"
+
+    def count_options(self, valid):
+        """{filter name: {option value: rows}}; each label of the form's checkboxes gets its count."""
         counts = {}
-        valid, bound = context["filter_is_valid"], self.filterset.is_bound
+        bound = self.filterset.is_bound
         cleaned = self.filterset.form.cleaned_data if valid and bound else {}
         cheap = self.result_count is not None and self.result_count.exact
         for name, filter_ in self.filterset.filters.items():
@@ -256,9 +269,27 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
                 if estimate is not None and estimate > self.option_count_limit:
                     continue
             counts[name] = filter_.option_counts(matching)
-            widget = self.filterset.form.fields[name].widget
-            widget.choices = [(value, f"{label} ({counts[name].get(value, 0)})") for value, label in widget.choices]
-        context["option_counts"] = counts
+        return counts
+
+    def filter_form(self, valid):
+        """The filter form's HTML and the per-option counts in it, cached per filter state and
+        language until the next edit (dialogues/cache.py): rendering a form with its checkboxes
+        and counting per option cost a listing more than its page of rows."""
+
+        def render():
+            counts = self.count_options(valid)
+            for name, by_value in counts.items():
+                widget = self.filterset.form.fields[name].widget
+                widget.choices = [(value, f"{label} ({by_value.get(value, 0)})") for value, label in widget.choices]
+            return counts, str(self.filterset.form)
+
+        key = f"filter-form:{get_language()}:{self.filter_state(without=('page', 'after'))}"
+        return cached(key, render)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["result_count"], context["pagination_links"] = self.result_count, self.pagination_links
+        context["option_counts"], context["filter_form"] = self.filter_form(context["filter_is_valid"])
         context["is_filtered"] = any(
             value not in ("", None)
             for key, value in self.request.GET.items()
