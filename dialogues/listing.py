@@ -10,6 +10,7 @@ import binascii
 import datetime
 import hashlib
 import json
+from functools import partial
 
 from django import forms
 from django.core.paginator import Paginator
@@ -146,6 +147,10 @@ class KeysetPage:
         return len(self.object_list)
 
 
+def options(queryset, filter_):
+    return [(getattr(obj, filter_.extra["to_field_name"]), str(obj)) for obj in queryset]
+
+
 class PublishedQuerysetMixin:
     """Public pages start from the published rows, loaded as the model's QuerySet says."""
 
@@ -181,9 +186,8 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
                 # checkboxes: keyboard-usable and readable without JavaScript; values as in the URL
                 field = filterset.form.fields[name]
                 field.help_text = ""  # the API's help ("ISO code, e.g. KZ") does not fit checkboxes
-                field.widget = forms.CheckboxSelectMultiple(
-                    choices=[(getattr(obj, filter_.extra["to_field_name"]), str(obj)) for obj in field.queryset]
-                )
+                # the options are read only if the form is rendered (it is cached: see filter_form)
+                field.widget = forms.CheckboxSelectMultiple(choices=partial(options, field.queryset, filter_))
         return filterset
 
     def keyset_applies(self, queryset):

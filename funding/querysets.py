@@ -38,6 +38,18 @@ class ProjectQuerySet(PublishableQuerySet):
             published_sources(),
         )
 
+    def for_table(self):
+        """What the public table of projects shows (funding/project_list.html), nothing more."""
+        return (
+            self.select_related("programme", "call")
+            .only(
+                *("id", "title", "starts_on", "starts_on_precision", "eu_contribution_eur"),
+                *("programme__publication_status", "programme__slug", "programme__name", "programme__acronym"),
+                *("call__publication_status", "call__total_amount_eur"),
+            )
+            .prefetch_related(Prefetch("countries", queryset=country_codes()))
+        )
+
     def for_detail(self):
         return (
             self.for_listing()

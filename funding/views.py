@@ -35,6 +35,7 @@ class ProjectListView(FilteredListView):
     template_name = "funding/project_list.html"
     export_url_name = "project-export"
     keyset_field = "starts_on"  # deep pages by cursor along the index project_public_listing
+    loading = "for_table"
     estimate_counts = True  # a million projects are not counted on every request
 
 

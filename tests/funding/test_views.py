@@ -94,10 +94,24 @@ def test_unknown_records_are_404(client, path):
 def test_project_listing_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
     make_records(rows)
     # country, topic and programme options (3), their counts (3), count (1), the page of projects
-    # with programme and call (1), prefetched countries, topics, sources (3); on PostgreSQL the
-    # planner's estimate of the listing's size first (1: dialogues/listing.py, ResultCount)
-    with django_assert_max_num_queries(12):
+    # with programme and call (1), prefetched countries (1); on PostgreSQL the planner's estimate
+    # of the listing's size first (1: dialogues/listing.py, ResultCount)
+    with django_assert_max_num_queries(10):
         assert client.get("/funding/projects/").status_code == 200
+    # the same filters again: the form, its counts and the count come from the cache
+    with django_assert_max_num_queries(2):
+        assert client.get("/funding/projects/?page=1").status_code == 200
+
+
+def test_option_counts_follow_an_edit_at_once(client):
+    kazakhstan = make_country(iso_code="KZ", name="Kazakhstan")
+    make_project(countries=[kazakhstan])
+    assert client.get("/funding/projects/").context["option_counts"]["country"] == {"KZ": 1}
+    make_project(countries=[kazakhstan])  # the cached form and counts of the listing are stale now
+    response = client.get("/funding/projects/")
+    assert response.context["option_counts"]["country"] == {"KZ": 2}
+    assert "Kazakhstan (2)" in response.content.decode()
+    assert response.context["paginator"].count == 2
 
 
 @pytest.mark.parametrize("rows", [1, 55])
