@@ -2,7 +2,7 @@
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, TemplateView
 
 from dialogues.models import Country, DialogueRound
 from dialogues.templatetags.portal import eur
@@ -11,6 +11,7 @@ from funding.models import Call, Project
 from seminars.models import Seminar
 
 from .. import charts, statistics
+from .cached_content import CachedContentMixin
 
 
 def counts_by_country(queryset, country_path):
@@ -18,33 +19,31 @@ def counts_by_country(queryset, country_path):
     return dict(rows)
 
 
-class CountryListView(ListView):
+class CountryListView(CachedContentMixin, TemplateView):
     template_name = "portal/country_list.html"
-    context_object_name = "countries"
+    content_template = "portal/country_list_content.html"
 
-    def get_queryset(self):
-        return Country.objects.published().for_detail().order_by("name")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get_content_context(self):
+        countries = Country.objects.published().for_detail().order_by("name")
         rounds = counts_by_country(DialogueRound.objects.published(), "country")
         seminars = counts_by_country(Seminar.objects.published(), "countries")
         projects = counts_by_country(Project.objects.published(), "countries")
-        context["rows"] = [
+        rows = [
             (country, rounds.get(country.pk, 0), seminars.get(country.pk, 0), projects.get(country.pk, 0))
-            for country in context["countries"]
+            for country in countries
         ]
-        return context
+        return {"countries": countries, "rows": rows}
 
 
-class CountryDetailView(DetailView):
+class CountryDetailView(CachedContentMixin, DetailView):
     template_name = "portal/country_detail.html"
+    content_template = "portal/country_detail_content.html"
     context_object_name = "country"
 
     def get_queryset(self):
         return Country.objects.published().for_detail()
 
-    def get_context_data(self, **kwargs):
+    def get_content_context(self):
         country = self.object
         story = statistics.story(
             f"country:{country.pk}",
@@ -54,19 +53,19 @@ class CountryDetailView(DetailView):
         )
         known = aggregates.known_contribution(country=country)
         agenda = list(country.dialogue_topics.all())
-        return super().get_context_data(
-            story=story,
-            agenda=agenda,
-            timeline=story.timeline,
-            calls=Call.objects.published().for_listing().filter(country=country)[: statistics.STORY_LIMIT],
-            contribution=known,
-            contribution_chart=charts.bar_chart(
+        return {
+            "country": country,
+            "story": story,
+            "agenda": agenda,
+            "timeline": story.timeline,
+            "calls": Call.objects.published().for_listing().filter(country=country)[: statistics.STORY_LIMIT],
+            "contribution": known,
+            "contribution_chart": charts.bar_chart(
                 _("Known EU contribution to %(country)s by year") % {"country": country.name},
                 [(row.year or _("unknown year"), [row.amount]) for row in known.by_year],
                 [_("EU contribution")],
                 display=eur,
                 row_label=_("Year"),
             ),
-            topics_most=statistics.topics_raised_most_in(country, agenda),
-            **kwargs,
-        )
+            "topics_most": statistics.topics_raised_most_in(country, agenda),
+        }

@@ -10,14 +10,16 @@ from funding.models import Project
 from seminars.models import Seminar
 
 from .. import charts, statistics
+from .cached_content import CachedContentMixin
 
 LATEST = 5
 
 
-class HomeView(TemplateView):
+class HomeView(CachedContentMixin, TemplateView):
     template_name = "portal/home.html"
+    content_template = "portal/home_content.html"
 
-    def get_context_data(self, **kwargs):
+    def get_content_context(self):
         countries = list(Country.objects.published().order_by("name"))
         overall = aggregates.known_contribution()
         # one scoped figure per country (three queries each, five countries): a project working in
@@ -30,29 +32,28 @@ class HomeView(TemplateView):
         )
         latest = [entry for entry in reversed(latest) if entry.date][:LATEST]
         activity = statistics.activity_per_year()
-        return super().get_context_data(
-            countries=countries,
-            figures=statistics.key_figures(overall.total),
-            latest=latest,
-            contribution_by_country=charts.bar_chart(
+        return {
+            "countries": countries,
+            "figures": statistics.key_figures(overall.total),
+            "latest": latest,
+            "contribution_by_country": charts.bar_chart(
                 _("Known EU contribution by country"),
                 [(country.name, [per_country[country.pk]]) for country in countries],
                 [_("EU contribution")],
                 display=eur,
                 row_label=_("Country"),
             ),
-            contribution_by_year=charts.bar_chart(
+            "contribution_by_year": charts.bar_chart(
                 _("Known EU contribution by year"),
                 [(row.year or _("unknown year"), [row.amount]) for row in overall.by_year],
                 [_("EU contribution")],
                 display=eur,
                 row_label=_("Year"),
             ),
-            activity_by_year=charts.bar_chart(
+            "activity_by_year": charts.bar_chart(
                 _("Dialogue rounds and seminars per year"),
                 [(year, [rounds, seminars]) for year, rounds, seminars in activity],
                 [_("Dialogue rounds"), _("Seminars")],
                 row_label=_("Year"),
             ),
-            **kwargs,
-        )
+        }

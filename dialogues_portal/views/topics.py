@@ -1,7 +1,7 @@
 """The topics: which themes get attention where, and everything on one theme."""
 
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, TemplateView
 
 from dialogues.models import Country, DialogueRound, Topic
 from dialogues.publishing import PublicationStatus
@@ -9,19 +9,17 @@ from funding.models import Project
 from seminars.models import Seminar
 
 from .. import charts, statistics
+from .cached_content import CachedContentMixin
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
 
-class TopicListView(ListView):
+class TopicListView(CachedContentMixin, TemplateView):
     template_name = "portal/topic_list.html"
-    context_object_name = "topics"
+    content_template = "portal/topic_list_content.html"
 
-    def get_queryset(self):
-        return Topic.objects.published().order_by("name")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def get_content_context(self):
+        context = {"topics": list(Topic.objects.published().order_by("name"))}
         counts = statistics.records_per_topic()
         for topic in context["topics"]:
             for kind, per_topic in counts.items():
@@ -38,14 +36,15 @@ class TopicListView(ListView):
         return context
 
 
-class TopicDetailView(DetailView):
+class TopicDetailView(CachedContentMixin, DetailView):
     template_name = "portal/topic_detail.html"
+    content_template = "portal/topic_detail_content.html"
     context_object_name = "topic"
 
     def get_queryset(self):
         return Topic.objects.published().for_detail()
 
-    def get_context_data(self, **kwargs):
+    def get_content_context(self):
         topic = self.object
         story = statistics.story(
             f"topic:{topic.pk}",
@@ -53,9 +52,9 @@ class TopicDetailView(DetailView):
             seminars=Seminar.objects.published().filter(topics=topic),
             projects=Project.objects.published().filter(topics=topic),
         )
-        return super().get_context_data(
-            agenda_countries=topic.dialogue_countries.published().only("name", "slug").order_by("name"),
-            story=story,
-            timeline=story.timeline,
-            **kwargs,
-        )
+        return {
+            "topic": topic,
+            "agenda_countries": topic.dialogue_countries.published().only("name", "slug").order_by("name"),
+            "story": story,
+            "timeline": story.timeline,
+        }

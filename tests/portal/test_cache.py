@@ -96,14 +96,41 @@ def test_records_outside_the_content_apps_keep_the_cache(funded_country):
     assert generation() == before
 
 
-def test_the_home_page_reads_its_figures_from_the_cache_the_second_time(funded_country, client):
+@pytest.mark.parametrize("path", ["/", "/countries/", "/topics/", "country", "topic"])
+def test_aggregate_pages_render_their_content_once_until_the_next_edit(funded_country, client, path):
+    topic = make_topic(name="Freedom of expression")
+    path = {"country": funded_country.get_absolute_url(), "topic": topic.get_absolute_url()}.get(path, path)
     with CaptureQueriesContext(connection) as first:
-        client.get("/")
+        client.get(path)
     with CaptureQueriesContext(connection) as second:
-        client.get("/")
-    # Left: the countries and the latest rounds, seminars and projects, which are not cached.
-    # Gone: 3 counts, 2 for the activity chart, 3 for the overall and 3 per country contribution.
-    assert len(first) - len(second) == 3 + 2 + 3 + 3 * 1
+        assert client.get(path).status_code == 200
+    # left: at most the page's own record (with its prefetches); the content comes from the cache
+    assert len(second) <= 3 < len(first)
+    before = client.get(path).content.decode()
+    make_project(
+        title="Judicial reform in the regions",
+        countries=[funded_country],
+        topics=[topic],
+        starts_on=datetime.date(2030, 1, 1),
+        starts_on_precision="day",
+    )
+    after = client.get(path).content.decode()
+    assert after != before  # a count, a chart or the timeline shows the new project at once
+    if path not in ("/countries/", "/topics/"):
+        assert "Judicial reform in the regions" in after
+
+
+def test_an_edit_shows_on_the_country_page_at_once(funded_country, client):
+    url = funded_country.get_absolute_url()
+    assert "A new summary of the dialogue" not in client.get(url).content.decode()
+    funded_country.summary = "A new summary of the dialogue"
+    funded_country.save()
+    assert "A new summary of the dialogue" in client.get(url).content.decode()
+
+
+def test_each_language_has_its_own_cached_content(funded_country, client):
+    assert "Key figures" in client.get("/", headers={"accept-language": "en"}).content.decode()
+    assert "Ключевые показатели" in client.get("/", headers={"accept-language": "ru"}).content.decode()
 
 
 def test_a_lost_generation_starts_a_new_one_rather_than_reusing_old_values(funded_country):

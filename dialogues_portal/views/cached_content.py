@@ -1,0 +1,30 @@
+"""Pages of aggregates (the home page, a country's or a topic's story, the overviews) render their
+main content once per language and record, and serve it from the aggregate cache until the next
+edit (dialogues/cache.py bumps the generation on every change, so an editor sees the change at
+once). Computing them costs tens of queries and thousands of template nodes at a million
+projects; serving them costs a cache read. The page around the content (header, language
+switcher and its CSRF token) stays per request.
+"""
+
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from dialogues.cache import cached
+
+
+class CachedContentMixin:
+    content_template = None  # rendered with get_content_context(): it must not read the request
+
+    def get_content_context(self):
+        raise NotImplementedError
+
+    def content_key(self):
+        record = getattr(self, "object", None)
+        return f"{type(self).__name__}:{record.pk if record is not None else ''}"
+
+    def get_context_data(self, **kwargs):
+        content = cached(
+            f"page-content:{get_language()}:{self.content_key()}",
+            lambda: render_to_string(self.content_template, self.get_content_context()),
+        )
+        return super().get_context_data(content=content, **kwargs)
