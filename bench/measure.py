@@ -38,6 +38,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from floor import page_rows  # noqa: E402
 
+from dialogues.cache import bump_generation  # noqa: E402
 from dialogues.models import Country, Topic  # noqa: E402
 from funding.models import Project  # noqa: E402
 
@@ -56,7 +57,8 @@ def summarise(times):
     return {"p50": statistics.median(times), "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]}
 
 
-def timed(function, reps, warmup):
+def timed(function, reps, warmup, *, before=None):
+    """p50 and p95 of `function` in ms; `before` runs ahead of each call, untimed."""
     started = time.perf_counter()
     function()
     if time.perf_counter() - started > 0.5:  # a slow request: a few repetitions tell enough
@@ -65,10 +67,19 @@ def timed(function, reps, warmup):
         function()
     times = []
     for _ in range(reps):
+        if before is not None:
+            before()
         started = time.perf_counter()
         function()
         times.append((time.perf_counter() - started) * 1000)
     return summarise(times)
+
+
+def cold(client, url, reps):
+    """The same request with the aggregate cache emptied before each repetition (a new generation:
+    dialogues/cache.py), as after an edit: the filter form, counts, ranked search ids and page
+    contents are computed again."""
+    return timed(get(client, url), max(5, reps // 4), 1, before=bump_generation)["p50"]
 
 
 def get(client, url):
@@ -193,16 +204,28 @@ def measure_size(size, args, admin):
                 "url": url,
                 **timing,
                 "queries": query_count(public, url),
+                "cold_p50": cold(public, url, args.reps),
                 "floor_p50": floor["p50"],
                 "admin_p50": admin_cache[admin_query]["p50"],
             }
         )
         admin_p50 = admin_cache[admin_query]["p50"]
-        print(f"  {name:18} p50 {timing['p50']:8.2f} ms  floor {floor['p50']:6.2f}  admin {admin_p50:8.2f}")
+        print(
+            f"  {name:18} p50 {timing['p50']:8.2f} ms  cold {results[-1]['cold_p50']:8.2f}"
+            f"  floor {floor['p50']:6.2f}  admin {admin_p50:8.2f}"
+        )
     for name, url in pages:
         timing = timed(get(public, url), args.reps, args.warmup)
-        results.append({"name": name, "url": url, **timing, "queries": query_count(public, url)})
-        print(f"  {name:18} p50 {timing['p50']:8.2f} ms")
+        results.append(
+            {
+                "name": name,
+                "url": url,
+                **timing,
+                "queries": query_count(public, url),
+                "cold_p50": cold(public, url, args.reps),
+            }
+        )
+        print(f"  {name:18} p50 {timing['p50']:8.2f} ms  cold {results[-1]['cold_p50']:8.2f}")
     floor_connection.close()
     return {"size": size, "results": results, "search_index": search_index_ratio(args), "deep": deep}
 
@@ -434,6 +457,12 @@ def report(data):
         "in that run. Server time is measured in-process (django.test.Client, DEBUG off), after a warm-up;",
         f"{data['reps']} timed repetitions per figure ({data['admin_reps']} for the admin changelist).",
         "",
+        "p50 and p95 are warm: the aggregate cache (dialogues/cache.py) holds what the portal keeps between",
+        "edits for a filter state or page (its filter form with per-option counts, its result count, a",
+        "search's ranked ids, the content of the home, country and topic pages), as for any repeated",
+        "request until the next edit. `cold p50` is the same request with the cache emptied before each",
+        "repetition, as right after an edit. The targets are judged on the warm p50; both are shown.",
+        "",
         f"- Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB memory",
         f"- PostgreSQL {m['postgresql']}, Python {m['python']}, Django {m['django']}",
         f"- Date: {m['date']}",
@@ -448,18 +477,23 @@ def report(data):
         lines += [
             f"## {result['size']:,} projects",
             "",
-            "| Request | p50 ms | p95 ms | queries | floor p50 ms | x floor | admin p50 ms | admin / this |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| Request | p50 ms | p95 ms | cold p50 ms | queries | floor p50 ms | x floor | admin p50 ms"
+            " | admin / this |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for row in result["results"]:
             if "floor_p50" in row:
                 lines.append(
-                    f"| {row['name']} | {row['p50']:.2f} | {row['p95']:.2f} | {row['queries']} | {row['floor_p50']:.2f}"
+                    f"| {row['name']} | {row['p50']:.2f} | {row['p95']:.2f} | {row.get('cold_p50', 0):.2f}"
+                    f" | {row['queries']} | {row['floor_p50']:.2f}"
                     f" | {row['p50'] / row['floor_p50']:.1f} | {row['admin_p50']:.1f}"
                     f" | {row['admin_p50'] / row['p50']:.1f} |"
                 )
             else:
-                lines.append(f"| {row['name']} | {row['p50']:.2f} | {row['p95']:.2f} | {row['queries']} | | | | |")
+                lines.append(
+                    f"| {row['name']} | {row['p50']:.2f} | {row['p95']:.2f} | {row.get('cold_p50', 0):.2f}"
+                    f" | {row['queries']} | | | | |"
+                )
         lines.append("")
         for kind, index in result["search_index"].items():
             lines.append(
@@ -496,13 +530,18 @@ def report(data):
         row = by_name[name]
         limit = 3 if name.startswith("API") else 6
         floor_ratio, admin_ratio = row["p50"] / row["floor_p50"], row["admin_p50"] / row["p50"]
-        lines.append(f"| {name}: ≤{limit}x floor | {floor_ratio:.1f}x | {mark(floor_ratio <= limit)} |")
+        cold_ratio = row.get("cold_p50", 0) / row["floor_p50"]
+        lines.append(
+            f"| {name}: ≤{limit}x floor | {floor_ratio:.1f}x (cold {cold_ratio:.1f}x) | {mark(floor_ratio <= limit)} |"
+        )
         lines.append(f"| {name}: ≥5x faster than the admin | {admin_ratio:.1f}x | {mark(admin_ratio >= 5)} |")
     for name in listing_names:
         scale = by_name[name]["p50"] / small[name]["p50"]
+        cold_scale = by_name[name].get("cold_p50", 0) / (small[name].get("cold_p50") or 1)
         lines.append(
             f"| {name}: p50 at {largest['size']:,} ≤1.5x p50 at {smallest['size']:,} | {scale:.2f}x"
-            f" ({small[name]['p50']:.2f} → {by_name[name]['p50']:.2f} ms) | {mark(scale <= 1.5)} |"
+            f" ({small[name]['p50']:.2f} → {by_name[name]['p50']:.2f} ms; cold {cold_scale:.2f}x)"
+            f" | {mark(scale <= 1.5)} |"
         )
     index = largest["search_index"]["rare"]
     lines.append(
