@@ -2,10 +2,13 @@
 
 A reference reads as an object (stable identifier, name, API URL) and is written as the bare
 identifier: an ISO code for a country, a slug for a topic or programme, an id for the rest.
+Fields whose read shape is made of a few values of a record (`ReadsValues`) build it from those
+values alone, so that list responses can read them from `values()` rows (values.py).
 """
 
 import datetime
 import re
+from types import SimpleNamespace
 
 from django.urls import reverse
 from django.utils.encoding import escape_uri_path
@@ -15,6 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 
+from ..models import DialogueRound, Place
 from ..partial_dates import DatePrecision, PartialDate
 from ..publishing import PublishableModel
 
@@ -34,6 +38,41 @@ def url_template(context, view_name, url_kwarg, value):
         templates[key] = (request.build_absolute_uri(path) if request is not None else path).split(placeholder)
     prefix, suffix = templates[key]
     return f"{prefix}{escape_uri_path(str(value))}{suffix}"
+
+
+def value_at(obj, path):
+    """The value a `values()` path names, read from an instance: "country__iso_code" is
+    `obj.country.iso_code`."""
+    for name in path.split("__"):
+        obj = getattr(obj, name)
+    return obj
+
+
+class ReadsValues:
+    """A field whose read shape is a function of some values of a record: `value_paths()` names
+    them as `values()` paths (from the record the field's source names, or from the serialized
+    record itself when the source is "*"), `from_values(*values)` builds the shape from them.
+
+    The instance path goes through `from_values` too: the list responses built from rows
+    (values.py) and DRF's path cannot drift apart.
+    """
+
+    def value_paths(self):
+        raise NotImplementedError
+
+    def from_values(self, *values):
+        raise NotImplementedError
+
+    def values_of(self, obj):
+        return [value_at(obj, path) for path in self.value_paths()]
+
+
+def partial_date(date, precision):
+    """A stored (date, precision) pair as the API shows it."""
+    value = PartialDate.of(date, precision)
+    if value is None:
+        return None
+    return {"date": value.isoformat(), "precision": value.precision}
 
 
 PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -56,7 +95,7 @@ PARTIAL_DATE_SCHEMA = {
 
 
 @extend_schema_field(PARTIAL_DATE_SCHEMA)
-class PartialDateField(serializers.Field):
+class PartialDateField(ReadsValues, serializers.Field):
     """A stored (date, precision) pair as {"date": "2008-06", "precision": "month"}, or null."""
 
     default_error_messages = {
@@ -75,11 +114,14 @@ class PartialDateField(serializers.Field):
     def model_fields(self):
         return (self.date_field, self.precision_field)
 
+    def value_paths(self):
+        return self.model_fields()
+
+    def from_values(self, date, precision):
+        return partial_date(date, precision)
+
     def to_representation(self, instance):
-        value = PartialDate.of(getattr(instance, self.date_field), getattr(instance, self.precision_field))
-        if value is None:
-            return None
-        return {"date": value.isoformat(), "precision": value.precision}
+        return self.from_values(*self.values_of(instance))
 
     def run_validation(self, data=serializers.empty):
         if data is serializers.empty:
@@ -116,11 +158,13 @@ def may_see_drafts(request, model):
     return bool(user and user.is_active and user.has_perm(f"{opts.app_label}.change_{opts.model_name}"))
 
 
-class ReferenceField(serializers.RelatedField):
+class ReferenceField(ReadsValues, serializers.RelatedField):
     """A related record: read as {key, name, url}, written as the key alone.
 
     A single related record that is a draft reads as null for those who may not see drafts; for
     many related records the prefetch querysets (querysets.py) already hold only published ones.
+    A read shape with more properties declares them in `extra_properties` (for the schema) and
+    builds them in `from_values` from the `value_paths` it adds.
     """
 
     view_name = None  # e.g. "api:country-detail"
@@ -149,20 +193,17 @@ class ReferenceField(serializers.RelatedField):
             return None
         return related
 
-    def url_for(self, obj):
-        return url_template(self.context, self.view_name, self.url_kwarg, getattr(obj, self.lookup_field))
+    def url_for(self, key):
+        return url_template(self.context, self.view_name, self.url_kwarg, key)
 
-    def describe(self, obj):
-        """Properties beyond key, name and url (see `extra_properties`)."""
-        return {}
+    def value_paths(self):
+        return (self.lookup_field, self.label_attribute)
+
+    def from_values(self, key, label):
+        return {self.key: key, "name": str(label), "url": self.url_for(key)}
 
     def to_representation(self, obj):
-        return {
-            self.key: getattr(obj, self.lookup_field),
-            "name": str(getattr(obj, self.label_attribute)),
-            **self.describe(obj),
-            "url": self.url_for(obj),
-        }
+        return self.from_values(*self.values_of(obj))
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, str | int):
@@ -229,12 +270,17 @@ class OrganisationReference(ReferenceField):
 
 class DialogueRoundReference(ReferenceField):
     view_name = "api:dialogueround-detail"
-    label_attribute = "pk"
     extra_properties = {"country": {"type": "string", "description": "ISO code"}}
 
-    def to_representation(self, obj):
+    def value_paths(self):
         # country is select_related wherever a round is referenced (querysets.py)
-        return {"id": obj.pk, "name": str(obj), "country": obj.country.iso_code, "url": self.url_for(obj)}
+        return ("pk", "country__name", "held_on", "held_on_precision", "country__iso_code")
+
+    def from_values(self, pk, country_name, held_on, held_on_precision, iso_code):
+        # The round's name is DialogueRound.__str__'s, given the two things it reads.
+        held = PartialDate.of(held_on, held_on_precision)
+        name = DialogueRound.__str__(SimpleNamespace(country=SimpleNamespace(name=country_name), held=held))
+        return {"id": pk, "name": str(name), "country": iso_code, "url": self.url_for(pk)}
 
 
 class SourceReference(ReferenceField):
@@ -246,18 +292,20 @@ class SourceReference(ReferenceField):
         "document_url": {"type": "string", "description": "Where the document is published; may be empty."},
     }
 
-    def to_representation(self, obj):
-        published = PartialDate.of(obj.published_on, obj.published_on_precision)
+    def value_paths(self):
+        return ("pk", "title", "publisher", "published_on", "published_on_precision", "url")
+
+    def from_values(self, pk, title, publisher, published_on, published_on_precision, document_url):
         return {
-            "id": obj.pk,
-            "name": obj.title,
-            "publisher": obj.publisher,
-            "published": published and {"date": published.isoformat(), "precision": published.precision},
-            "document_url": obj.url,
-            "url": self.url_for(obj),
+            "id": pk,
+            "name": title,
+            "publisher": publisher,
+            "published": partial_date(published_on, published_on_precision),
+            "document_url": document_url,
+            "url": self.url_for(pk),
         }
 
 
-def place_names(places):
-    """Places (a city or region) as "Almaty (KZ)"; read-only in the API."""
-    return [str(place) for place in places]
+def place_name(name, iso_code):
+    """A place (a city or region) as Place.__str__ names it, "Almaty (KZ)", from the two values it reads."""
+    return str(Place.__str__(SimpleNamespace(name=name, country=SimpleNamespace(iso_code=iso_code))))

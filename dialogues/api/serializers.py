@@ -10,8 +10,9 @@ import copy
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
 from ..models import Country, DialogueRound, Organisation, Source, Topic
@@ -24,6 +25,11 @@ RECORD_FIELDS = ("publication_status", "is_synthetic", "created_at", "updated_at
 
 def identity(view_name, lookup_field="pk"):
     return serializers.HyperlinkedIdentityField(view_name=view_name, lookup_field=lookup_field)
+
+
+@extend_schema_field(OpenApiTypes.STR)  # documented as a plain string since v1 began (no "format": "uri")
+class LinkField(serializers.HyperlinkedIdentityField):
+    """The URL of another endpoint about the record, e.g. a country's summary."""
 
 
 class PublishableSerializer(serializers.ModelSerializer):
@@ -162,7 +168,9 @@ class CountrySerializer(PublishableSerializer):
     code = serializers.CharField(
         source="iso_code", max_length=2, min_length=2, help_text=Country.iso_code.field.help_text
     )
-    summary_url = serializers.SerializerMethodField(help_text=_("Counts and the known EU contribution."))
+    summary_url = LinkField(
+        view_name="api:country-summary", lookup_field="iso_code", help_text=_("Counts and the known EU contribution.")
+    )
     dialogue_started = PartialDateField("dialogue_started_on", help_text=_("When the human rights dialogue started."))
     sources = SourceReference(many=True, queryset=Source.objects.all(), required=False)
 
@@ -183,11 +191,6 @@ class CountrySerializer(PublishableSerializer):
             *RECORD_FIELDS,
         )
         extra_kwargs = record_extra_kwargs()
-
-    def get_summary_url(self, country) -> str:
-        path = reverse("api:country-summary", kwargs={"iso_code": country.iso_code})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
 
     def validate_code(self, value):
         return value.upper()

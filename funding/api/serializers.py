@@ -8,10 +8,11 @@ from dialogues.api.fields import (
     CountryReference,
     OrganisationReference,
     PartialDateField,
+    ReadsValues,
     ReferenceField,
     SourceReference,
     TopicReference,
-    place_names,
+    place_name,
 )
 from dialogues.api.serializers import RECORD_FIELDS, PublishableSerializer, identity, record_extra_kwargs
 from dialogues.models import Country, Organisation, Source, Topic
@@ -48,9 +49,18 @@ def amount(help_text, **kwargs):
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}, "readOnly": True})
-class PlacesField(serializers.ReadOnlyField):
+class PlacesField(ReadsValues, serializers.ReadOnlyField):
+    """Places (a city or region) as "Almaty (KZ)"; read-only in the API."""
+
+    def value_paths(self):
+        # country is select_related wherever places are listed (querysets.py)
+        return ("name", "country__iso_code")
+
+    def from_values(self, name, iso_code):
+        return place_name(name, iso_code)
+
     def to_representation(self, places):
-        return place_names(places.all())
+        return [self.from_values(*self.values_of(place)) for place in places.all()]
 
 
 class ProgrammeSerializer(PublishableSerializer):
