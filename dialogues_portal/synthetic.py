@@ -368,6 +368,9 @@ class Generator:
             "summary",
             *self.common_columns,
         ]
+        # on PostgreSQL the related ids are also kept in arrays (Project.RELATION_ARRAYS): written
+        # here, so that the through tables' triggers find them right and rewrite no row
+        arrays = list(Project.RELATION_ARRAYS.values()) if self.writer.postgres else []
         project_countries, project_topics, project_places = [], [], []
 
         def rows():
@@ -378,9 +381,11 @@ class Generator:
                 ends = (starts + datetime.timedelta(days=30 * months)).replace(day=1)
                 amount = Decimal(rng.randrange(10_000, 2_000_000, 500)) if rng.random() < 0.8 else None
                 country = rng.choice(countries).pk
+                chosen_topics = rng.sample(topics, rng.randint(1, 3))
                 project_countries.append(country)
-                project_topics.append(rng.sample(topics, rng.randint(1, 3)))
+                project_topics.append(chosen_topics)
                 project_places.append(rng.choice(places[country]) if rng.random() < 0.5 else None)
+                related = [[country], sorted(chosen_topics)] if arrays else []
                 yield [
                     pk,
                     title,
@@ -396,10 +401,11 @@ class Generator:
                     rng.choice(["planned", "ongoing", "completed", ""]),
                     f"A synthetic project on {title.split(': ', 1)[1].lower()}. {title_ru}.",
                     *self.common(),
+                    *related,
                 ]
 
         with self.progress_factory("projects", len(ids)) as advance:
-            self.writer.write(Project._meta.db_table, columns, rows(), advance)
+            self.writer.write(Project._meta.db_table, [*columns, *arrays], rows(), advance)
         self.m2m(Project, "countries", zip(ids, project_countries, strict=True), len(ids))
         self.m2m(
             Project,

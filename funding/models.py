@@ -136,6 +136,8 @@ class ProjectStatus(models.TextChoices):
 
 class Project(PublishableModel):
     SEARCH_FIELDS = ("title", "summary")  # full-text search; the GIN index is built on exactly these
+    # on PostgreSQL, arrays of the related ids kept by triggers, for filters (migration 0005)
+    RELATION_ARRAYS = {"countries": "country_ids", "topics": "topic_ids"}
     title = models.CharField(_("title"), max_length=400)
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), related_name="projects", on_delete=models.PROTECT
