@@ -6,6 +6,9 @@ keyset cursor (`ProjectPagination`). DRF's own `CursorPagination` is not used: t
 silently drop the rows whose key is NULL; the project cursor follows the default order's
 (start date, id) key with NULLs handled, and falls back to page numbers for `ordering`, `q` or
 `page=`. Clients follow the `next` and `previous` links rather than build page numbers.
+
+A page's records are instances or, for listings built from values (values.py), rows (dicts)
+holding `pk` and the pagination's `record_fields`.
 """
 
 from django.core.paginator import InvalidPage
@@ -19,8 +22,14 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
 
+def field_of(record, name):
+    """A field of a page's record: a row (dict) or an instance."""
+    return record[name] if isinstance(record, dict) else getattr(record, name)
+
+
 class ListPagination(PageNumberPagination):
     page_size = DEFAULT_PAGE_SIZE
+    record_fields = ()  # what the links read of a page's records, besides pk
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     page_query_description = _("Page number (from 1). Prefer following the `next` and `previous` links.")
@@ -78,6 +87,10 @@ class ProjectPagination(ListPagination):
     cursor_query_description = _("Where the page starts: take it from the `next` or `previous` link.")
     keyset_field = "starts_on"
 
+    @property
+    def record_fields(self):
+        return (self.keyset_field,)
+
     def paginate_queryset(self, queryset, request, view=None):
         from dialogues.listing import keyset_ids
 
@@ -115,7 +128,7 @@ class ProjectPagination(ListPagination):
 
         url = self.request.build_absolute_uri()
         url = remove_query_param(url, self.page_query_param)
-        key = (getattr(record, self.keyset_field), record.pk)
+        key = (field_of(record, self.keyset_field), field_of(record, "pk"))
         return replace_query_param(url, self.cursor_query_param, encode_cursor(direction, key, encode_keyset))
 
     def get_next_link(self):
