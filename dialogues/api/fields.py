@@ -28,7 +28,14 @@ PLACEHOLDERS = {int: 918273645, str: "zz-placeholder-zz"}
 def url_template(context, view_name, url_kwarg, value):
     """The absolute URL of `view_name` for `value`, from a template reversed once per request and
     view: reverse() and build_absolute_uri() for every related record of every row cost a listing
-    more than its SQL."""
+    more than its SQL. Each URL is kept for the request too: a page names the same few countries,
+    topics and sources again and again."""
+    urls = context.get("_urls")
+    if urls is None:
+        urls = context["_urls"] = {}
+    url = urls.get((view_name, url_kwarg, value))
+    if url is not None:
+        return url
     templates = context.setdefault("_url_templates", {})
     key = (view_name, url_kwarg, type(value))
     if key not in templates:
@@ -37,7 +44,8 @@ def url_template(context, view_name, url_kwarg, value):
         request = context.get("request")
         templates[key] = (request.build_absolute_uri(path) if request is not None else path).split(placeholder)
     prefix, suffix = templates[key]
-    return f"{prefix}{escape_uri_path(str(value))}{suffix}"
+    url = urls[(view_name, url_kwarg, value)] = f"{prefix}{escape_uri_path(str(value))}{suffix}"
+    return url
 
 
 def value_at(obj, path):
