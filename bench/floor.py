@@ -37,11 +37,13 @@ QUERY = "websearch_to_tsquery('english'::regconfig, %(q)s) || websearch_to_tsque
 
 def page_rows(connection, limit, *, country_id=None, topic_id=None, year_from=None, year_to=None, after=None, q=None):
     where, params = [], {"limit": limit}
+    # the related ids as the portal filters them: the arrays its listing index includes
+    # (funding/migrations/0005_project_relation_arrays.py)
     if country_id is not None:
-        where.append("p.id IN (SELECT project_id FROM funding_project_countries WHERE country_id = %(country)s)")
+        where.append("p.country_ids && ARRAY[%(country)s]::bigint[]")
         params["country"] = country_id
     if topic_id is not None:
-        where.append("p.id IN (SELECT project_id FROM funding_project_topics WHERE topic_id = %(topic)s)")
+        where.append("p.topic_ids && ARRAY[%(topic)s]::bigint[]")
         params["topic"] = topic_id
     if year_from is not None:
         where.append("p.starts_on >= make_date(%(year_from)s, 1, 1)")
