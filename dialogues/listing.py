@@ -16,6 +16,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
@@ -310,17 +311,40 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
         return context
 
 
-class PublishedDetailView(PublishedQuerysetMixin, DetailView):
+class PublishedDetailView(DetailView):
     """A public detail page: drafts and unknown identifiers are 404.
 
     Those who may change the model (editors) also see its drafts, to preview them before they are
     published: the page says so, and the response is never stored by a shared cache.
+
+    The page's content (`<app>/<model>_detail_content.html`) is rendered with the record loaded
+    as `loading` says; for a published record it is cached per language until the next edit
+    (dialogues/cache.py), so a page served again reads one row and the cache. Drafts are rendered
+    on every request.
     """
 
     loading = "for_detail"
 
     def get_queryset(self):
-        return getattr(self.model.objects.visible_to(self.request.user), self.loading)()
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_content_template(self):
+        opts = self.model._meta
+        return f"{opts.app_label}/{opts.model_name}_detail_content.html"
+
+    def render_content(self, context):
+        record = getattr(self.get_queryset(), self.loading)().get(pk=self.object.pk)
+        names = {"object": record, self.get_context_object_name(record): record}
+        return render_to_string(self.get_content_template(), {**context, **names})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.is_published:
+            key = f"page-content:{get_language()}:{self.model._meta.label_lower}:{self.object.pk}"
+            context["content"] = cached(key, lambda: self.render_content(context))
+        else:
+            context["content"] = self.render_content(context)
+        return context
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)

@@ -4,6 +4,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import DRAFT, make_call, make_country, make_programme, make_project, make_records
 
@@ -127,9 +129,12 @@ def test_programme_listing_makes_a_fixed_number_of_queries(client, django_assert
 @pytest.mark.parametrize("rows", [1, 55])
 def test_programme_detail_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
     _country, _topic, programme = make_records(rows)
-    # programme (1) with countries and sources (2), successors (1), calls (1) with places and
-    # sources (2), projects (1) with countries, topics and sources (3)
-    with django_assert_max_num_queries(11):
+    # the page's record (1), then for its content the programme (1) with countries and sources
+    # (2), successors (1), calls (1) with places and sources (2), projects (1) with countries,
+    # topics and sources (3); served again: the record and the cache
+    with django_assert_max_num_queries(12):
+        assert client.get(programme.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(1):
         assert client.get(programme.get_absolute_url()).status_code == 200
 
 
@@ -137,7 +142,24 @@ def test_programme_detail_makes_a_fixed_number_of_queries(client, django_assert_
 def test_project_detail_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
     make_records(rows)
     project = make_project(countries=[make_country() for _ in range(rows // 10 + 1)], call=make_call())
-    # project with programme, call and organisation (1), countries, topics, sources, places (4),
-    # and the call's places... none: the call is select_related, its country read lazily (1)
-    with django_assert_max_num_queries(6):
+    # the page's record (1), then for its content the project with programme, call and
+    # organisation (1), countries, topics, sources, places (4), and the call's country read
+    # lazily (1); served again: the record and the cache
+    with django_assert_max_num_queries(7):
         assert client.get(project.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(1):
+        assert client.get(project.get_absolute_url()).status_code == 200
+
+
+def test_a_published_record_page_shows_an_edit_at_once_and_a_draft_is_never_cached(client, editor):
+    project = make_project(title="Prison monitoring")
+    assert "Prison monitoring" in client.get(project.get_absolute_url()).content.decode()
+    project.title = "Prison monitoring in the regions"
+    project.save()  # the page's cached content is stale now
+    assert "Prison monitoring in the regions" in client.get(project.get_absolute_url()).content.decode()
+    draft = make_project(title="Draft on torture", publication_status=DRAFT)
+    client.force_login(editor)
+    assert "Draft on torture" in client.get(draft.get_absolute_url()).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(draft.get_absolute_url())
+    assert any("funding_project_countries" in query["sql"] for query in queries)  # rendered again
