@@ -1,8 +1,10 @@
 """Streamed CSV and JSON exports of a listing, with the listing's filters, fast at any size.
 
-Rows are read as plain values (`values_list`), never as model instances, in batches; the codes
-of each batch's related records (countries, topics, sources) come in one query per relation.
-Memory stays flat whatever the number of rows, and a hundred thousand rows take seconds.
+On PostgreSQL the CSV is written by the database: one `COPY (SELECT ...) TO STDOUT`, each column
+an expression that yields its final text, streamed block by block. Elsewhere, and for JSON, rows
+are read as plain values (`values_list`), never as model instances, in batches; the codes of each
+batch's related records (countries, topics, sources) come in one query per relation. Both paths
+give the same rows (tests/test_export_copy.py), and memory stays flat whatever the number of rows.
 
 An export declares its columns:
 - `Value("title")`, a field of the record or of a to-one relation (`"country__iso_code"`),
@@ -16,20 +18,37 @@ import json
 from dataclasses import dataclass
 from itertools import islice
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Case, F, When
+from django.db import connections, models, transaction
+from django.db.models import Case, F, Func, OuterRef, When
+from django.db.models.functions import Cast, Concat, NullIf, Replace
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.views import View
 from django_filters.views import FilterMixin
 
-from .partial_dates import PartialDate
+from .partial_dates import DatePrecision, PartialDate
 from .publishing import PublicationStatus
 
 EXPORT_FORMATS = ("csv", "json")
 PUBLISHED = PublicationStatus.PUBLISHED
 BATCH_SIZE = 2000
+COPY_CHUNK_SIZE = 64 * 1024  # libpq hands COPY data over row by row; the response gets blocks
+
 PLACEHOLDER_PK = 918273645  # reversed into the detail URL once, then replaced by each row's id
+
+
+def to_char(expression, pattern):
+    return Func(expression, models.Value(pattern), function="to_char", output_field=models.CharField())
+
+
+def field_at(model, path):
+    """The field a `values_list` path such as "call__total_amount_eur" ends on."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return model._meta.get_field(name)
 
 
 @dataclass(frozen=True)
@@ -43,16 +62,27 @@ class Value:
         if not self.header:
             object.__setattr__(self, "header", self.path)
 
+    def visible(self):
+        if not self.published_via:
+            return F(self.path)
+        return Case(When(**{f"{self.published_via}__publication_status": PUBLISHED}, then=F(self.path)), default=None)
+
     def selection(self, index):
         if not self.published_via:
             return {}, [self.path]
         name = f"_export_{index}"
-        visible = When(**{f"{self.published_via}__publication_status": PUBLISHED}, then=F(self.path))
-        return {name: Case(visible, default=None)}, [name]
+        return {name: self.visible()}, [name]
 
     def value(self, values, codes):
         (value,) = values
         return None if self.blank_as_none and value == "" else value
+
+    def text(self, model):
+        text = self.visible()
+        if isinstance(field_at(model, self.path), models.DateTimeField):
+            # str() of an aware datetime: "2024-05-01 10:11:12.345678+00:00", no fraction when it is 0
+            text = Replace(to_char(text, "YYYY-MM-DD HH24:MI:SS.USTZH:TZM"), models.Value(".000000"))
+        return NullIf(text, models.Value("")) if self.blank_as_none else text
 
 
 @dataclass(frozen=True)
@@ -66,6 +96,15 @@ class Date:
     def value(self, values, codes):
         partial = PartialDate.of(*values)
         return partial.isoformat() if partial else None
+
+    def text(self, model):
+        """PartialDate.isoformat() in SQL."""
+        precision, date = f"{self.field}_precision", F(self.field)
+        return Case(
+            When(**{precision: DatePrecision.YEAR}, then=to_char(date, "YYYY")),
+            When(**{precision: DatePrecision.MONTH}, then=to_char(date, "YYYY-MM")),
+            default=to_char(date, "YYYY-MM-DD"),
+        )
 
 
 @dataclass(frozen=True)
@@ -82,14 +121,25 @@ class Codes:
     def selection(self, index):
         return {}, []
 
+    def through(self, model):
+        """The relation's through model, its field to the record and its field to the target."""
+        field = model._meta.get_field(self.relation)
+        return field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
+
+    def ordering(self, target):
+        """By `order_by`, then by code: the same order on both paths, ties included."""
+        return [f"{target}__{name}" for name in dict.fromkeys((self.order_by or self.code, self.code))]
+
+    def published_links(self, model):
+        through, own, target = self.through(model)
+        return through.objects.filter(**{f"{target}__publication_status": PUBLISHED}).order_by(*self.ordering(target))
+
     def fetch(self, model, ids):
         """{record id: "code;code"} for a batch of records: one query."""
-        field = model._meta.get_field(self.relation)
-        through = field.remote_field.through
-        own, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        _, own, target = self.through(model)
         rows = (
-            through.objects.filter(**{f"{own}_id__in": ids, f"{target}__publication_status": PUBLISHED})
-            .order_by(f"{target}__{self.order_by or self.code}")
+            self.published_links(model)
+            .filter(**{f"{own}_id__in": ids})
             .values_list(f"{own}_id", f"{target}__{self.code}")
         )
         joined = {}
@@ -99,6 +149,15 @@ class Codes:
 
     def value(self, values, codes):
         return codes[self]
+
+    def text(self, model):
+        """The codes joined in SQL: one correlated subquery per row, in the order of `fetch`."""
+        _, own, target = self.through(model)
+        codes = self.published_links(model).filter(**{own: OuterRef("pk")}).values_list(f"{target}__{self.code}")
+        # ARRAY(SELECT ... ORDER BY) measured 6-30% faster than STRING_AGG(... ORDER BY) ... GROUP BY
+        return Func(
+            ArraySubquery(codes), models.Value(";"), function="array_to_string", output_field=models.TextField()
+        )
 
 
 class ExportView(FilterMixin, View):
@@ -116,17 +175,44 @@ class ExportView(FilterMixin, View):
         filterset = self.get_filterset(self.get_filterset_class())
         if filterset.is_bound and not filterset.is_valid():
             return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
-        headers = ["id", *(column.header for column in self.columns), "url"]
-        rows = self.rows(filterset.qs, request.build_absolute_uri("/")[:-1])
+        queryset, base_url = filterset.qs, request.build_absolute_uri("/")[:-1]
         if fmt == "csv":
-            response = StreamingHttpResponse(csv_lines(headers, rows), content_type="text/csv; charset=utf-8")
+            response = StreamingHttpResponse(self.csv(queryset, base_url), content_type="text/csv; charset=utf-8")
         else:
-            response = StreamingHttpResponse(json_chunks(headers, rows), content_type="application/json")
+            chunks = json_chunks(self.headers(), self.rows(queryset, base_url))
+            response = StreamingHttpResponse(chunks, content_type="application/json")
         response["Content-Disposition"] = f'attachment; filename="{self.filename}.{fmt}"'
         return response
 
     def get_queryset(self):
         return self.model.objects.published()
+
+    def headers(self):
+        return ["id", *(column.header for column in self.columns), "url"]
+
+    def detail_url_parts(self):
+        placeholder = str(PLACEHOLDER_PK)
+        return reverse(self.detail_url_name, kwargs={self.detail_url_field: placeholder}).split(placeholder)
+
+    def csv(self, queryset, base_url):
+        alias = queryset.db  # read now: the router's pin to the primary ends with the request
+        if connections[alias].vendor != "postgresql":
+            return csv_lines(self.headers(), self.rows(queryset, base_url))
+        url_prefix, url_suffix = self.detail_url_parts()
+        texts = [
+            F("pk"),
+            *(column.text(self.model) for column in self.columns),
+            Concat(
+                models.Value(f"{base_url}{url_prefix}"),
+                Cast(self.detail_url_field, models.TextField()),
+                models.Value(url_suffix),
+                output_field=models.TextField(),
+            ),
+        ]
+        names = {f"_export_{index}": text for index, text in enumerate(texts)}
+        query = queryset.annotate(**names).values_list(*names).query
+        sql, params = query.get_compiler(using=alias).as_sql()
+        return copied(alias, csv_header(self.headers()), sql, params)
 
     def rows(self, queryset, base_url):
         annotations, names, spans = {}, ["pk", self.detail_url_field], []
@@ -136,9 +222,7 @@ class ExportView(FilterMixin, View):
             spans.append((column, len(names), len(names) + len(selected)))
             names += selected
         values = queryset.annotate(**annotations).values_list(*names).iterator(chunk_size=BATCH_SIZE)
-        placeholder = str(PLACEHOLDER_PK)
-        url = reverse(self.detail_url_name, kwargs={self.detail_url_field: placeholder})
-        url_prefix, url_suffix = url.split(placeholder)
+        url_prefix, url_suffix = self.detail_url_parts()
         code_columns = [column for column in self.columns if isinstance(column, Codes)]
         while batch := list(islice(values, BATCH_SIZE)):
             ids = [row[0] for row in batch]
@@ -152,6 +236,30 @@ class ExportView(FilterMixin, View):
                 ]
 
 
+def copied(alias, header, sql, params):
+    """The header, then the output of `COPY ({sql}) TO STDOUT` in blocks of COPY_CHUNK_SIZE bytes."""
+    yield header
+    connection = connections[alias]
+    # A client that goes away mid-COPY closes this generator: psycopg cancels the COPY and reads
+    # what is left, and the transaction (for SET LOCAL) is rolled back: the connection is ready for
+    # the next request. No savepoint inside an outer transaction: that one is marked for rollback.
+    atomic = transaction.atomic(using=alias, savepoint=False)
+    with atomic, connection.cursor() as cursor, connection.wrap_database_errors:
+        # Compiling this query to machine code (JIT, triggered by the subqueries' cost estimate) took
+        # longer than running it: 2.8 s instead of 1.6 s for 40,000 rows.
+        cursor.execute("SET LOCAL jit = off")
+        # Parameters bound client-side, by psycopg: COPY takes none, nor does Django's cursor.copy().
+        statement = connection.ops.compose_sql(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params)
+        with cursor.copy(statement) as copy:
+            block = bytearray()
+            for row in copy:
+                block += row
+                if len(block) >= COPY_CHUNK_SIZE:
+                    yield bytes(block)
+                    block.clear()
+            yield bytes(block)
+
+
 class Echo:
     """A file-like object whose write returns the line: csv.writer then yields row by row."""
 
@@ -159,8 +267,17 @@ class Echo:
         return value
 
 
+def csv_writer():
+    """Lines ended by a line feed alone, as PostgreSQL's COPY writes them."""
+    return csv.writer(Echo(), lineterminator="\n")
+
+
+def csv_header(headers):
+    return csv_writer().writerow(headers)
+
+
 def csv_lines(headers, rows):
-    writer = csv.writer(Echo())
+    writer = csv_writer()
     yield writer.writerow(headers)
     for row in rows:
         yield writer.writerow(["" if value is None else value for value in row])
