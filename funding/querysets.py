@@ -40,14 +40,20 @@ class ProjectQuerySet(PublishableQuerySet):
 
     def for_table(self):
         """What the public table of projects shows (funding/project_list.html), nothing more."""
+        from .models import Call
+
+        # the call by prefetch, not by join: a join would hash the whole calls table whenever the
+        # planner expects many rows (a search's ranked candidates), however short the page
         return (
-            self.select_related("programme", "call")
+            self.select_related("programme")
             .only(
-                *("id", "title", "starts_on", "starts_on_precision", "eu_contribution_eur"),
+                *("id", "title", "starts_on", "starts_on_precision", "eu_contribution_eur", "call_id"),
                 *("programme__publication_status", "programme__slug", "programme__name", "programme__acronym"),
-                *("call__publication_status", "call__total_amount_eur"),
             )
-            .prefetch_related(Prefetch("countries", queryset=country_codes()))
+            .prefetch_related(
+                Prefetch("countries", queryset=country_codes()),
+                Prefetch("call", queryset=Call.objects.only("publication_status", "total_amount_eur")),
+            )
         )
 
     def for_detail(self):
