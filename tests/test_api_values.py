@@ -296,6 +296,33 @@ def test_every_listing_is_read_from_values_without_model_instances(records, read
     }
 
 
+def captured_both_ways(client, url, monkeypatch):
+    """The SQL of GET `url` built from values, and built from instances."""
+    captured = []
+    for from_values in (True, False):
+        cache.clear()
+        monkeypatch.setattr(PublishableViewSet, "list_from_values", from_values)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        captured.append([query["sql"] for query in queries])
+    return captured
+
+
+@pytest.mark.parametrize("basename", sorted(LISTINGS))
+def test_a_listing_from_values_counts_with_the_query_of_the_instance_path(basename, records, api, monkeypatch):
+    """Only a page's slice is read as rows: the COUNT is not joined to what the rows show (over a
+    million projects, such joins made a numbered page five times slower)."""
+    from_values, from_instances = captured_both_ways(api, f"{PATHS[basename]}?page=2&page_size=2", monkeypatch)
+    counts = [sql for sql in from_values if "COUNT(" in sql]
+    assert counts and counts == [sql for sql in from_instances if "COUNT(" in sql]
+
+
+def test_a_project_cursor_page_from_values_finds_its_ids_with_the_query_of_the_instance_path(records, api, monkeypatch):
+    cursor = api.get("/api/v1/projects/?page_size=2").json()["next"]
+    from_values, from_instances = captured_both_ways(api, cursor, monkeypatch)
+    assert from_values[0] == from_instances[0]  # the ids after the cursor
+
+
 class ProjectWithAMethodField(ProjectSerializer):
     shout = serializers.SerializerMethodField()
 

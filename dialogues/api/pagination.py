@@ -7,11 +7,14 @@ silently drop the rows whose key is NULL; the project cursor follows the default
 (start date, id) key with NULLs handled, and falls back to page numbers for `ordering`, `q` or
 `page=`. Clients follow the `next` and `previous` links rather than build page numbers.
 
-A page's records are instances or, for listings built from values (values.py), rows (dicts)
-holding `pk` and the pagination's `record_fields`.
+The queryset is counted and cut into pages as it is; for listings built from values (values.py)
+only a page's slice is then read as rows (dicts holding `pk` and the pagination's `record_fields`):
+the count and the cursor's ids query stay free of the joins the rows need.
 """
 
-from django.core.paginator import InvalidPage
+from functools import partial
+
+from django.core.paginator import InvalidPage, Paginator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
@@ -27,8 +30,20 @@ def field_of(record, name):
     return record[name] if isinstance(record, dict) else getattr(record, name)
 
 
+class RecordsPaginator(Paginator):
+    """Django's paginator, with a page's slice of the queryset read through `records`."""
+
+    def __init__(self, object_list, per_page, *, records, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.records = records
+
+    def _get_page(self, object_list, number, paginator):
+        return super()._get_page(self.records(object_list), number, paginator)
+
+
 class ListPagination(PageNumberPagination):
     page_size = DEFAULT_PAGE_SIZE
+    read_rows = None  # set by a view listing rows: (queryset, *more paths) -> its values() rows
     record_fields = ()  # what the links read of a page's records, besides pk
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
@@ -52,6 +67,14 @@ class ListPagination(PageNumberPagination):
     def get_page_size(self, request):
         size = self._whole_number(request, self.page_size_query_param)
         return self.page_size if size is None else min(size, self.max_page_size)
+
+    def records(self, queryset):
+        """A page's slice of the queryset as the view reads it: instances, or rows."""
+        return queryset if self.read_rows is None else self.read_rows(queryset, *self.record_fields)
+
+    @property
+    def django_paginator_class(self):
+        return partial(RecordsPaginator, records=self.records)
 
     def paginate_queryset(self, queryset, request, view=None):
         # Bad numbers are a 400 with the parameter named; a page past the end is a 404.
@@ -108,14 +131,14 @@ class ProjectPagination(ListPagination):
             if key is None:
                 raise exceptions.ValidationError({self.cursor_query_param: [_("Invalid cursor.")]})
         if key is None:
-            records = list(queryset[: size + 1])
+            records = list(self.records(queryset[: size + 1]))
             self.has_next, self.has_previous = len(records) > size, False
             records = records[:size]
         else:
             ids = keyset_ids(queryset, self.keyset_field, key, size + 1, before=direction == "previous")
             more = len(ids) > size
             ids = ids[-size:] if direction == "previous" else ids[:size]
-            records = list(queryset.filter(pk__in=ids))
+            records = list(self.records(queryset.filter(pk__in=ids)))
             if direction == "previous":
                 self.has_next, self.has_previous = True, more
             else:

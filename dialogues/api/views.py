@@ -65,11 +65,13 @@ class PublishableViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
         reader = self.values_reader(queryset)
-        if reader is not None:
-            queryset = reader.rows(queryset, *getattr(self.paginator, "record_fields", ()))
+        if reader is not None and self.paginator is not None:
+            self.paginator.read_rows = reader.rows  # counted and paged as it is; the page read as rows
         page = self.paginate_queryset(queryset)
-        records = queryset if page is None else page
-        data = self.get_serializer(records, many=True).data if reader is None else reader.represent(records)
+        if reader is None:
+            data = self.get_serializer(queryset if page is None else page, many=True).data
+        else:
+            data = reader.represent(reader.rows(queryset) if page is None else page)
         return Response(data) if page is None else self.get_paginated_response(data)
 
     def get_serializer_class(self):
