@@ -16,10 +16,15 @@ DRF's path; tests/test_api_values.py names the listings that must be on this one
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch
 from rest_framework.fields import Field
-from rest_framework.relations import HyperlinkedIdentityField, ManyRelatedField, RelatedField
+from rest_framework.relations import (
+    HyperlinkedIdentityField,
+    HyperlinkedRelatedField,
+    ManyRelatedField,
+    RelatedField,
+)
 
 from ..publishing import PublicationStatus, PublishableModel
-from .fields import ReadsValues, may_see_drafts, url_template
+from .fields import ReadsValues, ReferenceField, may_see_drafts, url_template
 
 
 class Unsupported(Exception):
@@ -59,12 +64,16 @@ class ValuesReader:
 
 
 def reader_for(field, model, prefetches):
-    if isinstance(field, HyperlinkedIdentityField):
+    kind = type(field)
+    if isinstance(field, HyperlinkedIdentityField) and (kind.get_url, kind.to_representation) == (
+        HyperlinkedRelatedField.get_url,
+        HyperlinkedRelatedField.to_representation,
+    ):
         return IdentityUrl(field)
     if field.source == "*":
         if isinstance(field, ReadsValues):
             return RecordValues(field)
-        raise Unsupported(f"{field.field_name}: {type(field).__name__} reads the whole record")
+        raise Unsupported(f"{field.field_name}: {kind.__name__} reads the whole record")
     if len(field.source_attrs) != 1:
         raise Unsupported(f"{field.field_name}: the dotted source {field.source}")
     try:
@@ -74,16 +83,16 @@ def reader_for(field, model, prefetches):
     item = field.child_relation if isinstance(field, ManyRelatedField) else field
     if model_field.many_to_many and not model_field.auto_created and isinstance(item, ReadsValues):
         return RelatedRecords(field, item, model_field, prefetches)
-    if model_field.many_to_one and model_field.concrete and item is field and isinstance(field, ReadsValues):
+    if model_field.many_to_one and model_field.concrete and kind.get_attribute is ReferenceField.get_attribute:
         return RelatedRecord(field, model_field)
     if (
         model_field.concrete
         and not model_field.is_relation
         and not isinstance(field, RelatedField | ManyRelatedField | ReadsValues)
-        and type(field).get_attribute is Field.get_attribute
+        and kind.get_attribute is Field.get_attribute
     ):
         return PlainValue(field)
-    raise Unsupported(f"{field.field_name}: {type(field).__name__} of {model.__name__}.{field.source}")
+    raise Unsupported(f"{field.field_name}: {kind.__name__} of {model.__name__}.{field.source}")
 
 
 class Reader:
