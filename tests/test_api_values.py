@@ -216,7 +216,7 @@ def instances_built():
 
 
 def same_from_values_and_instances(client, url, monkeypatch):
-    """GET `url` both ways; the response built from values, once checked equal to DRF's."""
+    """GET `url` both ways: the response built from values, checked equal to DRF's."""
     cache.clear()  # the anonymous rate limit
     model = MODELS[urlsplit(url).path]
     with instances_built() as built:
@@ -273,7 +273,7 @@ def test_project_cursor_pages_from_values_equal_the_serializers_both_ways(record
 def test_every_listing_is_read_from_values_without_model_instances(records, readers):
     """A field the values reader does not know sends its listing back to DRF's path, silently
     slower: every listing is named here as on the values path."""
-    on_values_path = set()
+    on_values_path = set(LISTINGS)
     for basename in LISTINGS:
         for reader in readers.values():
             cache.clear()
@@ -281,8 +281,8 @@ def test_every_listing_is_read_from_values_without_model_instances(records, read
                 response = reader.get(PATHS[basename])
             assert response.status_code == 200
             assert response.json()["results"]
-            if not built:
-                on_values_path.add(basename)
+            if built:
+                on_values_path.discard(basename)
     assert on_values_path == {
         "country",
         "topic",
@@ -369,7 +369,3 @@ def test_a_listing_makes_the_same_queries_for_one_row_as_for_all(basename, recor
         counts[rows] = len(queries)
     assert min(counts) == 1 and max(counts) >= 5
     assert set(counts.values()) == {QUERIES_PER_PAGE[basename]}
-
-
-def test_every_listing_has_an_expected_query_count():
-    assert set(QUERIES_PER_PAGE) == set(LISTINGS)
