@@ -9,7 +9,7 @@ funding `programme`, `status`, `min_amount`, `max_amount`. An unknown value is a
 import django_filters
 from django import forms
 from django.db import connections
-from django.db.models import BooleanField, Count, Expression
+from django.db.models import BooleanField, Count, Expression, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import Country, DialogueFormat, DialogueRound, Organisation, OrganisationKind, Source, Topic
@@ -63,7 +63,8 @@ class CodeListFilter(django_filters.ModelMultipleChoiceFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, queryset, value):
-        if not value:
+        # no choice is an empty queryset: asking it for its truth would compile and run it
+        if value is None or (isinstance(value, QuerySet) and value.query.is_empty()) or not value:
             return queryset
         relation = queryset.model._meta.get_field(self.through_lookup)
         array = getattr(queryset.model, "RELATION_ARRAYS", {}).get(self.through_lookup)
