@@ -1,10 +1,12 @@
 """Streamed CSV and JSON exports of a listing, with the listing's filters, fast at any size.
 
 On PostgreSQL the CSV is written by the database: one `COPY (SELECT ...) TO STDOUT`, each column
-an expression that yields its final text, streamed block by block. Elsewhere, and for JSON, rows
-are read as plain values (`values_list`), never as model instances, in batches; the codes of each
-batch's related records (countries, topics, sources) come in one query per relation. Both paths
-give the same rows (tests/test_export_copy.py), and memory stays flat whatever the number of rows.
+an expression that yields its final text, streamed block by block; related records' codes are
+joined once per distinct set of related ids (Lateral), not once per row. Elsewhere, and for JSON,
+rows are read as plain values (`values_list`), never as model instances, in batches; the codes of
+each batch's related records (countries, topics, sources) come in one query per relation. Both
+paths give the same rows (tests/test_export_copy.py), and memory stays flat whatever the number
+of rows.
 
 An export declares its columns:
 - `Value("title")`, a field of the record or of a to-one relation (`"country__iso_code"`),
@@ -19,10 +21,12 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, transaction
-from django.db.models import Case, F, Func, OuterRef, When
+from django.db.models import Case, Expression, F, Func, OuterRef, When
 from django.db.models.functions import Cast, Concat, NullIf, Replace
+from django.db.models.sql.constants import LOUTER
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.views import View
@@ -41,6 +45,76 @@ PLACEHOLDER_PK = 918273645  # reversed into the detail URL once, then replaced b
 
 def to_char(expression, pattern):
     return Func(expression, models.Value(pattern), function="to_char", output_field=models.CharField())
+
+
+class Lateral(Expression):
+    """`expression` computed in a table joined to each row, `LEFT JOIN LATERAL (SELECT <expression>
+    AS value OFFSET 0) <name> ON true` (PostgreSQL), rather than among the row's own columns.
+
+    PostgreSQL keeps such a table's value for each distinct value of the row's columns it reads
+    (Memoize): a subquery over a row's related ids runs once per distinct set of ids, not once per
+    row. OFFSET 0 keeps the table from being folded back into the row, where nothing is kept.
+    Resolving a Lateral joins it to the query and gives its column.
+    """
+
+    def __init__(self, expression, name):
+        super().__init__()
+        self.expression, self.name = expression, name
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        expression = self.expression.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        alias = query.join(LateralJoin(self.name, query.get_initial_alias(), expression))
+        return TableColumn(alias, "value", expression.output_field)
+
+
+class LateralJoin:
+    """A Lateral's entry in the FROM clause: an entry of `Query.alias_map`, as Django's Join is."""
+
+    join_type = LOUTER
+    nullable = True
+    filtered_relation = None
+
+    def __init__(self, table_name, parent_alias, expression, table_alias=None):
+        self.table_name, self.parent_alias, self.expression = table_name, parent_alias, expression
+        self.table_alias = table_alias  # set by Query.join()
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.expression)
+        return (
+            f'LEFT JOIN LATERAL (SELECT {sql} AS "value" OFFSET 0) {compiler.quote_name(self.table_alias)} ON true',
+            params,
+        )
+
+    def relabeled_clone(self, change_map):
+        parent, alias = (change_map.get(name, name) for name in (self.parent_alias, self.table_alias))
+        return LateralJoin(self.table_name, parent, self.expression.relabeled_clone(change_map), alias)
+
+
+class TableColumn(Expression):
+    """A column that no model field declares, of a table of the query, given its alias; resolved
+    without one, of the query's own table (e.g. a model's RELATION_ARRAYS on PostgreSQL)."""
+
+    def __init__(self, alias, column, output_field):
+        super().__init__(output_field)
+        self.alias, self.column = alias, column
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        return TableColumn(self.alias or query.get_initial_alias(), self.column, self.output_field)
+
+    def relabeled_clone(self, change_map):
+        return TableColumn(change_map.get(self.alias, self.alias), self.column, self.output_field)
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name(self.alias)}.{compiler.quote_name(self.column)}", []
+
+
+class InArray(Func):
+    """`value = ANY(array)`."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    conditional = True
+    output_field = models.BooleanField()
 
 
 def field_at(model, path):
@@ -126,13 +200,14 @@ class Codes:
         field = model._meta.get_field(self.relation)
         return field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
 
-    def ordering(self, target):
+    def ordering(self, prefix=""):
         """By `order_by`, then by code: the same order on both paths, ties included."""
-        return [f"{target}__{name}" for name in dict.fromkeys((self.order_by or self.code, self.code))]
+        return [f"{prefix}{name}" for name in dict.fromkeys((self.order_by or self.code, self.code))]
 
     def published_links(self, model):
         through, own, target = self.through(model)
-        return through.objects.filter(**{f"{target}__publication_status": PUBLISHED}).order_by(*self.ordering(target))
+        links = through.objects.filter(**{f"{target}__publication_status": PUBLISHED})
+        return links.order_by(*self.ordering(f"{target}__"))
 
     def fetch(self, model, ids):
         """{record id: "code;code"} for a batch of records: one query."""
@@ -150,14 +225,30 @@ class Codes:
     def value(self, values, codes):
         return codes[self]
 
+    @property
+    def ids_alias(self):
+        return f"_{self.relation}_ids"
+
+    def ids(self, model):
+        """The row's related ids in SQL: the array of them the model keeps (RELATION_ARRAYS), else
+        read from the through table, in a Lateral only so that `text` has a column to join by."""
+        if array := getattr(model, "RELATION_ARRAYS", {}).get(self.relation):
+            return TableColumn(None, array, ArrayField(models.BigIntegerField()))
+        through, own, target = self.through(model)
+        ids = through.objects.filter(**{own: OuterRef("pk")}).values_list(f"{target}_id")
+        return Lateral(ArraySubquery(ids), f"{self.relation}_ids")
+
     def text(self, model):
-        """The codes joined in SQL: one correlated subquery per row, in the order of `fetch`."""
-        _, own, target = self.through(model)
-        codes = self.published_links(model).filter(**{own: OuterRef("pk")}).values_list(f"{target}__{self.code}")
+        """The codes joined in SQL, in the order of `fetch`, from the ids the query holds as
+        `ids_alias`: a Lateral, so that they are joined once per distinct set of ids."""
+        target = model._meta.get_field(self.relation).related_model
+        published = target.objects.published().filter(InArray(F("pk"), OuterRef(self.ids_alias)))
+        codes = published.order_by(*self.ordering()).values_list(self.code)
         # ARRAY(SELECT ... ORDER BY) measured 6-30% faster than STRING_AGG(... ORDER BY) ... GROUP BY
-        return Func(
+        joined = Func(
             ArraySubquery(codes), models.Value(";"), function="array_to_string", output_field=models.TextField()
         )
+        return Lateral(joined, f"{self.relation}_codes")
 
 
 class ExportView(FilterMixin, View):
@@ -199,6 +290,8 @@ class ExportView(FilterMixin, View):
         if connections[alias].vendor != "postgresql":
             return csv_lines(self.headers(), self.rows(queryset, base_url))
         url_prefix, url_suffix = self.detail_url_parts()
+        code_columns = [column for column in self.columns if isinstance(column, Codes)]
+        queryset = queryset.alias(**{column.ids_alias: column.ids(self.model) for column in code_columns})
         texts = [
             F("pk"),
             *(column.text(self.model) for column in self.columns),

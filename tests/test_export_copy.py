@@ -142,6 +142,8 @@ def awkward_records():
             summary=("", AWKWARD, '""', "\\.")[n],
         )
     make_project(title="Draft project", publication_status=DRAFT, countries=[kazakhstan])
+    # related records that are all drafts, or none: blank codes (an array of drafts' ids, no links)
+    make_project(title=f"{AWKWARD} alone", programme=programme, countries=[hidden_country], topics=[], sources=[])
     # auto_now stores microseconds; a timestamp without them is written without a fraction
     Project.objects.filter(title=f"{AWKWARD} 0").update(
         updated_at=datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
@@ -189,6 +191,8 @@ def test_copy_writes_unknown_values_blank_and_dates_at_their_precision(client, a
     assert first["updated_at"] == "2024-01-02 03:04:05+00:00"
     assert first["countries"] == "KZ;KG"  # published only, by name
     assert first["url"] == f"http://testserver/funding/projects/{first['id']}/"
+    alone = by_title[f"{AWKWARD} alone"]
+    assert [alone[codes] for codes in ("countries", "topics", "sources")] == ["", "", ""]
 
 
 def test_copy_never_shows_drafts_or_draft_relations(client, awkward_records):
