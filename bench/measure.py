@@ -170,7 +170,9 @@ def measure_size(size, args, admin):
         f"countries__id__exact={country.pk}&topics__id__exact={topic.pk}"
         f"&starts_on__gte={year_from}-01-01&starts_on__lte={year_to}-12-31"
     )
-    floor_connection = psycopg.connect(psycopg_dsn(), autocommit=True)
+    # never prepared: a prepared statement may switch to a generic plan, which for the arrays'
+    # `&&` is a scan of the table; the portal's queries (Django binds client-side) never do
+    floor_connection = psycopg.connect(psycopg_dsn(), autocommit=True, prepare_threshold=None)
     filters = {"country_id": country.pk, "topic_id": topic.pk, "year_from": year_from, "year_to": year_to}
     admin_deep_page = max(1, deep_position_page(size, 100))
     listings = [

@@ -24,7 +24,8 @@ _connection = None
 def connection():
     global _connection
     if _connection is None or _connection.closed:
-        _connection = psycopg.connect(os.environ["BENCH_PSYCOPG_DSN"], autocommit=True)
+        # never prepared: see bench/measure.py (a generic plan would scan the table)
+        _connection = psycopg.connect(os.environ["BENCH_PSYCOPG_DSN"], autocommit=True, prepare_threshold=None)
     return _connection
 
 
