@@ -242,11 +242,14 @@ def search_index_ratio(args):
     """The project search's SQL with its GIN index, and without (dropped in a rolled-back
     transaction), for a common word and a rare one. Only the first 2,000 matches are ranked, so a
     common word finds them soon even without the index; a rare word shows what the index is for."""
-    from funding.filtersets import ProjectFilterSet
+    from dialogues.search import StoredSearchDocument, ranking, search_query
 
     figures = {}
     for kind, text in (("common", SEARCH_TEXT), ("rare", RARE_SEARCH_TEXT)):
-        queryset = ProjectFilterSet({"q": text}, Project.objects.published()).qs.values("pk")[:API_PAGE]
+        # the search's ranking query itself (the portal caches its ids: dialogues/search.py)
+        query = search_query(text)
+        matches = Project.objects.published().alias(matched_document=StoredSearchDocument())
+        queryset = ranking(matches.filter(matched_document=query), query)[:API_PAGE]
         sql, params = queryset.query.sql_with_params()
 
         def run(sql=sql, params=params):

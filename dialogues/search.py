@@ -111,17 +111,22 @@ class IdPosition(Func):
         super().__init__(Value(positions), Cast(F("pk"), TextField()))
 
 
-def ranked_match_ids(matches, query):
-    """The ids of the best of the first RANKED_CANDIDATES rows of `matches`, best first: one query,
-    cached under the matches' own SQL (which names the search, the filters and the visibility)."""
+def ranking(matches, query):
+    """The ids of the best of the first RANKED_CANDIDATES rows of `matches`, best first: the one
+    query of a search that reads the GIN index and ranks."""
     candidates = matches.order_by().values("pk")[:RANKED_CANDIDATES]
-    sql, params = candidates.query.sql_with_params()
-    key = hashlib.sha256(repr((candidates.db, sql, params)).encode()).hexdigest()
-    ranked = (
+    return (
         matches.model._base_manager.using(candidates.db)
         .filter(pk__in=candidates)
         .annotate(search_rank=SearchRank(StoredSearchDocument(), query))
         .order_by("-search_rank", "-pk")
         .values_list("pk", flat=True)
     )
-    return cached(f"search:{matches.model._meta.label_lower}:{key}", lambda: list(ranked))
+
+
+def ranked_match_ids(matches, query):
+    """`ranking()`'s ids, cached under the matches' own SQL (which names the search, the filters
+    and the visibility) until the next edit."""
+    sql, params = matches.order_by().values("pk").query.sql_with_params()
+    key = hashlib.sha256(repr((matches.db, sql, params, RANKED_CANDIDATES)).encode()).hexdigest()
+    return cached(f"search:{matches.model._meta.label_lower}:{key}", lambda: list(ranking(matches, query)))
