@@ -34,6 +34,7 @@ from django_filters.views import FilterMixin
 
 from .partial_dates import DatePrecision, PartialDate
 from .publishing import PublicationStatus
+from .sql_expressions import InArray, TableColumn
 
 EXPORT_FORMATS = ("csv", "json")
 PUBLISHED = PublicationStatus.PUBLISHED
@@ -88,33 +89,6 @@ class LateralJoin:
     def relabeled_clone(self, change_map):
         parent, alias = (change_map.get(name, name) for name in (self.parent_alias, self.table_alias))
         return LateralJoin(self.table_name, parent, self.expression.relabeled_clone(change_map), alias)
-
-
-class TableColumn(Expression):
-    """A column that no model field declares, of a table of the query, given its alias; resolved
-    without one, of the query's own table (e.g. a model's RELATION_ARRAYS on PostgreSQL)."""
-
-    def __init__(self, alias, column, output_field):
-        super().__init__(output_field)
-        self.alias, self.column = alias, column
-
-    def resolve_expression(self, query=None, *args, **kwargs):
-        return TableColumn(self.alias or query.get_initial_alias(), self.column, self.output_field)
-
-    def relabeled_clone(self, change_map):
-        return TableColumn(change_map.get(self.alias, self.alias), self.column, self.output_field)
-
-    def as_sql(self, compiler, connection):
-        return f"{compiler.quote_name(self.alias)}.{compiler.quote_name(self.column)}", []
-
-
-class InArray(Func):
-    """`value = ANY(array)`."""
-
-    template = "%(expressions)s)"
-    arg_joiner = " = ANY("
-    conditional = True
-    output_field = models.BooleanField()
 
 
 def field_at(model, path):

@@ -8,12 +8,14 @@ funding `programme`, `status`, `min_amount`, `max_amount`. An unknown value is a
 
 import django_filters
 from django import forms
+from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import BooleanField, Count, Expression, QuerySet
+from django.db.models import BigIntegerField, Count, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from .models import Country, DialogueFormat, DialogueRound, Organisation, OrganisationKind, Source, Topic
 from .search import MAX_QUERY_LENGTH, search
+from .sql_expressions import Overlaps, TableColumn
 
 MIN_YEAR, MAX_YEAR = 1950, 2100
 
@@ -30,22 +32,6 @@ class CodeListField(forms.ModelMultipleChoiceField):
             value = [value]
         codes = [self.normalise(code.strip()) for item in value or [] for code in str(item).split(",") if code.strip()]
         return super().clean(codes)
-
-
-class RelatedIdsOverlap(Expression):
-    """True when the row's stored array of related ids (a model's RELATION_ARRAYS, PostgreSQL
-    only: dialogues/migrations_support.py, AddRelationArrays) holds any of `ids`."""
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, column, ids):
-        super().__init__()
-        self.column, self.ids = column, sorted(ids)
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name(alias)}.{compiler.quote_name(self.column)} && %s::bigint[]", [self.ids]
 
 
 class CodeListFilter(django_filters.ModelMultipleChoiceFilter):
@@ -69,7 +55,10 @@ class CodeListFilter(django_filters.ModelMultipleChoiceFilter):
         relation = queryset.model._meta.get_field(self.through_lookup)
         array = getattr(queryset.model, "RELATION_ARRAYS", {}).get(self.through_lookup)
         if array and connections[queryset.db].vendor == "postgresql":
-            return queryset.filter(RelatedIdsOverlap(array, [record.pk for record in value]))
+            ids = ArrayField(BigIntegerField())
+            return queryset.filter(
+                Overlaps(TableColumn(None, array, ids), Value([r.pk for r in value], output_field=ids))
+            )
         if relation.many_to_many:
             through = relation.remote_field.through
             own = relation.m2m_field_name()

@@ -20,10 +20,11 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connections
-from django.db.models import BigIntegerField, BooleanField, Expression, F, Func, IntegerField, Q, TextField, Value
+from django.db.models import BigIntegerField, F, Func, IntegerField, Q, TextField, Value
 from django.db.models.functions import Cast
 
 from .cache import cached
+from .sql_expressions import InArray, TableColumn
 
 SEARCH_CONFIGS = ("english", "russian")
 MAX_QUERY_LENGTH = 200  # longer input is cut: no one searches with a paragraph
@@ -31,15 +32,10 @@ RANKED_CANDIDATES = 2000  # the best of the first 2,000 matches come first
 STORED_DOCUMENT = "search_document"
 
 
-class StoredSearchDocument(Expression):
+def StoredSearchDocument():  # noqa: N802 - reads as the expression it returns
     """The stored `search_document` column of the query's own table (absent from the model: it
     exists on PostgreSQL only)."""
-
-    output_field = SearchVectorField()
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name(alias)}.{compiler.quote_name(STORED_DOCUMENT)}", []
+    return TableColumn(None, STORED_DOCUMENT, SearchVectorField())
 
 
 def search_vector(fields):
@@ -78,24 +74,14 @@ def search(queryset, text, fields, *, rank=True):
         if not rank:
             return matches
         ids = ranked_match_ids(matches, query)
-        return queryset.filter(IdIn(ids)).alias(search_position=IdPosition(ids)).order_by("search_position")
+        ranked = Value(ids, output_field=ArrayField(BigIntegerField()))
+        return (
+            queryset.filter(InArray(F("pk"), ranked)).alias(search_position=IdPosition(ids)).order_by("search_position")
+        )
     words = text.split()[:10]
     return queryset.filter(
         reduce(and_, (reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words))
     )
-
-
-class IdIn(Func):
-    """`id = ANY(%s)`: the ids as one array parameter (an IN list takes one parameter each, and
-    PostgreSQL plans two thousand of them slowly)."""
-
-    template = "%(expressions)s)"
-    arg_joiner = " = ANY("
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, ids):
-        super().__init__(F("pk"), Value(list(ids), output_field=ArrayField(BigIntegerField())))
 
 
 class IdPosition(Func):
