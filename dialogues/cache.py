@@ -8,6 +8,7 @@ edit touches few records but many figures, and working out which is error-prone.
 """
 
 import time
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -24,6 +25,16 @@ def computing_cached_value():
     """True while a value to be cached is computed. A read replica may lag behind the primary; the
     database router then reads from the primary, so no old figure is stored under a new generation."""
     return _computing.get()
+
+
+@contextmanager
+def computing():
+    """Marks the code inside as computing a value to be cached (see computing_cached_value)."""
+    token = _computing.set(True)
+    try:
+        yield
+    finally:
+        _computing.reset(token)
 
 
 def generation():
@@ -50,11 +61,8 @@ def cached(key, compute, timeout=None):
     full_key = f"portal:{generation()}:{key}"
     value = cache.get(full_key, _MISSING)
     if value is _MISSING:
-        token = _computing.set(True)
-        try:
+        with computing():
             value = compute()
-        finally:
-            _computing.reset(token)
         cache.set(full_key, value, settings.AGGREGATE_CACHE_TIMEOUT if timeout is None else timeout)
     return value
 

@@ -169,6 +169,7 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
     """
 
     paginate_by = 20
+    public_response_cache = True  # a visitor's page is served again until the next edit (response_cache.py)
     export_url_name = None  # e.g. "dialogueround-export"; the exports keep the same query string
     keyset_field = None  # a date field: the model is ordered by it DESC NULLS LAST, then by -id
     estimate_counts = False  # a table that may grow large: ask the planner before counting (+1 query)
@@ -324,6 +325,7 @@ class PublishedDetailView(DetailView):
     """
 
     loading = "for_detail"
+    public_response_cache = True  # the whole page, for visitors (dialogues_portal/response_cache.py)
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)

@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: a stored listing is served after the others have seen the request (response_cache.py).
+    "dialogues_portal.response_cache.PublicResponseCacheMiddleware",
 ]
 
 ROOT_URLCONF = "dialogues_portal.urls"
@@ -223,6 +225,8 @@ else:
 # long another process's local-memory cache, which hears of no change, can serve an old figure.
 # Several processes or servers should therefore share Redis, where invalidation is immediate for all.
 AGGREGATE_CACHE_TIMEOUT = env_int("AGGREGATE_CACHE_TIMEOUT", 3600 if REDIS_URL else 60)
+# Whole listing responses for anonymous visitors, in the same cache (dialogues_portal/response_cache.py).
+PUBLIC_RESPONSE_CACHE = env_bool("PUBLIC_RESPONSE_CACHE", True)
 
 # Sessions in the database (Django's default, stated here on purpose): any app server can serve any
 # request, so nothing is kept on local disk or in one process's memory.

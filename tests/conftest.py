@@ -59,6 +59,14 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def rendered_responses(settings):
+    """Tests see pages and API lists as rendered, so that their query counts measure the rendering:
+    the response cache in front of them (dialogues_portal/response_cache.py) is tested on its own
+    (tests/portal/test_response_cache.py) and is on in the browser tests."""
+    settings.PUBLIC_RESPONSE_CACHE = False
+
+
 @pytest.fixture
 def api():
     """An anonymous API client (the throttle's counts start empty: see empty_cache)."""

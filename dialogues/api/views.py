@@ -47,6 +47,7 @@ class PublishableViewSet(viewsets.ModelViewSet):
     list_serializer_class = None
     list_from_values = True  # False: list through the serializer's instance path (tests compare the two)
     pagination_class = ListPagination
+    public_response_cache = {"list"}  # a visitor's list is served again until the next edit (response_cache.py)
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):

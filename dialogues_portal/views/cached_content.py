@@ -13,6 +13,7 @@ from dialogues.cache import cached
 
 
 class CachedContentMixin:
+    public_response_cache = True  # the whole page, for visitors (dialogues_portal/response_cache.py)
     content_template = None  # rendered with get_content_context(): it must not read the request
 
     def get_content_context(self):

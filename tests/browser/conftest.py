@@ -26,6 +26,12 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def public_response_cache(settings):
+    """As in production: visitors' pages are served from the response cache once rendered."""
+    settings.PUBLIC_RESPONSE_CACHE = True
+
+
 @pytest.fixture(scope="session")
 def base_url(live_server):
     return live_server.url

@@ -1,0 +1,135 @@
+"""Whole public listing responses, cached per URL until the next edit.
+
+A listing page or API list served to a visitor is the same for every visitor until a record
+changes, and rendering it (filters, forms, templates, serialisation) costs far more than reading it
+back. So the response of a view marked `public_response_cache` is stored in the aggregate cache
+(dialogues/cache.py: dropped on every edit, Redis when REDIS_URL is set) and served again to the
+next visitor who asks for the same URL in the same language, on the same host, for the same media
+type. Editors see their change at once: any save empties it.
+
+Only requests that are certainly anonymous take part: GET, no session cookie, no Authorization
+header (an editor's drafts never enter, and nobody is served another's page). Only complete,
+successful, public responses are stored (200, not streamed, no cookie, not private). The one piece
+of a page that differs per visitor, the CSRF token of the language switcher's form, is stored as a
+placeholder and filled with the visitor's own token when the page is served.
+
+PUBLIC_RESPONSE_CACHE=False turns it off (the benchmark measures the rendered path that way).
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.urls import Resolver404, resolve
+
+from dialogues.cache import computing, generation
+
+CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_PLACEHOLDER = b"csrf-token-placeholder"
+CSRF_STORED = b'name="csrfmiddlewaretoken" value="' + CSRF_PLACEHOLDER + b'"'
+HIT_HEADER = "X-Portal-Cache"  # "hit" or "miss": tells operators (and tests) which path served
+
+
+def caches_responses(view_func):
+    """Whether the resolved view is marked: `public_response_cache = True` on a class-based view,
+    or the set of actions ("list") on a DRF viewset."""
+    view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
+    marked = getattr(view_class, "public_response_cache", False)
+    actions = getattr(view_func, "actions", None)
+    if actions is None or isinstance(marked, bool):
+        return bool(marked)
+    return actions.get("get") in marked
+
+
+def certainly_anonymous(request):
+    """No session and no credentials: the visitor sees only published records (no query needed)."""
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def response_key(request):
+    parts = [
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+        getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        request.META.get("HTTP_ACCEPT", ""),  # the API answers JSON or its browsable HTML
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"portal:{generation()}:response:{digest}"
+
+
+def storable(response, view_func):
+    content_type = response.get("Content-Type", "")
+    # The API's JSON only: its browsable HTML shows the visitor's own forms and login state.
+    media_type = "application/json" if hasattr(view_func, "cls") else "text/html"
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and content_type.startswith(media_type)
+        and "nonce-" not in response.get("Content-Security-Policy", "")  # a reused nonce voids the CSP
+        and not any(word in response.get("Cache-Control", "") for word in ("private", "no-store"))
+    )
+
+
+class PublicResponseCacheMiddleware:
+    """Serves and stores the responses of marked views (see the module's docstring). Last in
+    MIDDLEWARE: what the others add to a response (cookies, Vary, Content-Language, security
+    headers) is added to a served copy as to a rendered one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        view_func = settings.PUBLIC_RESPONSE_CACHE and certainly_anonymous(request) and marked_view(request)
+        if not view_func:
+            return self.get_response(request)
+        key = response_key(request)
+        stored = cache.get(key)
+        if stored is not None and within_rate_limits(view_func, request):
+            return served(request, *stored)
+        with computing():  # what is read to be stored is read from the primary (db_router.py)
+            response = self.get_response(request)
+        if storable(response, view_func):
+            headers = dict(response.items())
+            content = CSRF_INPUT.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content)
+            cache.set(key, (headers, content), settings.AGGREGATE_CACHE_TIMEOUT)
+            response[HIT_HEADER] = "miss"
+        return response
+
+
+def marked_view(request):
+    """The view the request resolves to, if it is marked; else None."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    return match.func if caches_responses(match.func) else None
+
+
+def within_rate_limits(view_func, request):
+    """An API view's throttles (the anonymous rate limit) count a served copy as a request. Over
+    the limit, the request goes on to the view, which answers 429 as usual."""
+    view_class = getattr(view_func, "cls", None)  # DRF's views only
+    if view_class is None:
+        return True
+    view = view_class(**getattr(view_func, "initkwargs", {}))
+    return all(throttle.allow_request(request, view) for throttle in view.get_throttles())
+
+
+def served(request, headers, content):
+    if CSRF_STORED in content:
+        token = get_token(request).encode()  # the visitor's own; the CSRF middleware sets its cookie
+        content = content.replace(CSRF_STORED, CSRF_STORED.replace(CSRF_PLACEHOLDER, token))
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    response[HIT_HEADER] = "hit"
+    return response
