@@ -19,7 +19,7 @@ start_throwaway_postgres
 # a bigger working memory than the throwaway defaults: the 1M-row tables should fit in cache; and
 # the planner costs of a server whose data sits in memory or on SSD (README, "Deployment"): with
 # the default random_page_cost of 4 it scans whole through tables rather than probe their indexes
-as_postgres "$PG_BIN/psql" -q -h "$PG_TMP" -p "$THROWAWAY_PG_PORT" -U postgres -c "ALTER SYSTEM SET shared_buffers = '512MB'" \
+as_postgres "$PG_BIN/psql" -q -h "$PG_TMP" -p "$THROWAWAY_PG_PORT" -U postgres -c "ALTER SYSTEM SET shared_buffers = '2GB'" \
     -c "ALTER SYSTEM SET work_mem = '16MB'" -c "ALTER SYSTEM SET maintenance_work_mem = '256MB'" \
     -c "ALTER SYSTEM SET max_wal_size = '4GB'" -c "ALTER SYSTEM SET random_page_cost = 1.1" \
     -c "ALTER SYSTEM SET effective_cache_size = '4GB'" >/dev/null
