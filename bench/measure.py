@@ -351,7 +351,21 @@ def redis_server(out_dir):
     """A throwaway redis-server on a Unix socket for the portal's workers; its URL."""
     socket = out_dir / "redis.sock"
     process = subprocess.Popen(
-        ["redis-server", "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no"],
+        [
+            "redis-server",
+            "--port",
+            "0",
+            "--unixsocket",
+            str(socket),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--maxmemory",
+            "1gb",
+            "--maxmemory-policy",
+            "allkeys-lru",
+        ],  # as README's Deployment says
         stdout=subprocess.DEVNULL,
     )
     try:

@@ -30,6 +30,7 @@ from dialogues.cache import computing, generation
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"csrf-token-placeholder"
 CSRF_STORED = b'name="csrfmiddlewaretoken" value="' + CSRF_PLACEHOLDER + b'"'
+MAX_STORED_BYTES = 1_000_000  # a 500-row API page fits; larger bodies are rendered each time
 HIT_HEADER = "X-Portal-Cache"  # "hit" or "miss": tells operators (and tests) which path served
 
 
@@ -53,25 +54,31 @@ def certainly_anonymous(request):
     )
 
 
-def response_key(request):
+def response_key(request, view_func):
     parts = [
         request.scheme,
         request.get_host(),
         request.get_full_path(),
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
-        request.META.get("HTTP_ACCEPT", ""),  # the API answers JSON or its browsable HTML
+        # the API answers JSON or its browsable HTML as the Accept header asks; pages ignore it
+        request.META.get("HTTP_ACCEPT", "") if is_api(view_func) else "",
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"portal:{generation()}:response:{digest}"
 
 
+def is_api(view_func):
+    return hasattr(view_func, "cls")  # DRF's views
+
+
 def storable(response, view_func):
     content_type = response.get("Content-Type", "")
     # The API's JSON only: its browsable HTML shows the visitor's own forms and login state.
-    media_type = "application/json" if hasattr(view_func, "cls") else "text/html"
+    media_type = "application/json" if is_api(view_func) else "text/html"
     return (
         response.status_code == 200
         and not response.streaming
+        and len(response.content) <= MAX_STORED_BYTES
         and not response.cookies
         and content_type.startswith(media_type)
         and "nonce-" not in response.get("Content-Security-Policy", "")  # a reused nonce voids the CSP
@@ -91,7 +98,7 @@ class PublicResponseCacheMiddleware:
         view_func = settings.PUBLIC_RESPONSE_CACHE and certainly_anonymous(request) and marked_view(request)
         if not view_func:
             return self.get_response(request)
-        key = response_key(request)
+        key = response_key(request, view_func)
         stored = cache.get(key)
         if stored is not None and within_rate_limits(view_func, request):
             return served(request, *stored)
@@ -117,10 +124,9 @@ def marked_view(request):
 def within_rate_limits(view_func, request):
     """An API view's throttles (the anonymous rate limit) count a served copy as a request. Over
     the limit, the request goes on to the view, which answers 429 as usual."""
-    view_class = getattr(view_func, "cls", None)  # DRF's views only
-    if view_class is None:
+    if not is_api(view_func):
         return True
-    view = view_class(**getattr(view_func, "initkwargs", {}))
+    view = view_func.cls(**getattr(view_func, "initkwargs", {}))
     return all(throttle.allow_request(request, view) for throttle in view.get_throttles())
 
 

@@ -155,3 +155,12 @@ def test_it_can_be_turned_off(project, settings):
     settings.PUBLIC_RESPONSE_CACHE = False
     Client().get("/funding/projects/")
     assert HIT_HEADER not in Client().get("/funding/projects/")
+
+
+@pytest.mark.django_db
+def test_large_responses_are_rendered_every_time(project, monkeypatch):
+    monkeypatch.setattr("dialogues_portal.response_cache.MAX_STORED_BYTES", 1000)
+    Client().get("/api/v1/countries/")  # a few hundred bytes: stored
+    Client().get("/funding/projects/")  # tens of kilobytes: not
+    assert Client().get("/api/v1/countries/")[HIT_HEADER] == "hit"
+    assert HIT_HEADER not in Client().get("/funding/projects/")
