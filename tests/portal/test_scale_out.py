@@ -163,6 +163,23 @@ def test_figures_for_the_shared_cache_are_computed_from_the_primary(replica):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+def test_visitors_pages_stored_for_the_next_visitors_are_rendered_from_the_primary(replica, client, settings):
+    # As the shared cache's figures: a lagging replica must not store the page as it was before
+    # an edit; the copies then served cost no database at all.
+    settings.PUBLIC_RESPONSE_CACHE = True
+    make_project(title="Prison monitoring")
+    _wait_for_replication()
+    for url in ("/funding/projects/", "/api/v1/projects/"):
+        with CaptureQueriesContext(connections["default"]) as on_primary, CaptureQueriesContext(replica) as on_replica:
+            assert "Prison monitoring" in client.get(url).content.decode()
+        assert (len(on_primary) > 0, len(on_replica)) == (True, 0), url
+        with CaptureQueriesContext(connections["default"]) as on_primary, CaptureQueriesContext(replica) as on_replica:
+            assert client.get(url)["X-Portal-Cache"] == "hit"
+        assert (len(on_primary), len(on_replica)) == (0, 0), url
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
 def test_visitors_pages_are_read_from_the_replica_and_editors_from_the_primary(replica, client, editor):
     default = connections["default"]
     make_project(title="Prison monitoring")
