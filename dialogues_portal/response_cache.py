@@ -1,11 +1,11 @@
-"""Whole public listing responses, cached per URL until the next edit.
+"""Whole public pages and API lists, served again to visitors until the next edit.
 
-A listing page or API list served to a visitor is the same for every visitor until a record
-changes, and rendering it (filters, forms, templates, serialisation) costs far more than reading it
-back. So the response of a view marked `public_response_cache` is stored in the aggregate cache
-(dialogues/cache.py: dropped on every edit, Redis when REDIS_URL is set) and served again to the
-next visitor who asks for the same URL in the same language, on the same host, for the same media
-type. Editors see their change at once: any save empties it.
+A listing, search, record or overview page, or an API list, is the same for every visitor until a
+record changes, and rendering it (filters, forms, templates, serialisation) costs far more than
+reading it back. So the response of a view marked `public_response_cache` is stored in the
+aggregate cache (dialogues/cache.py: dropped on every edit, Redis when REDIS_URL is set) and served
+again to the next visitor who asks for the same URL in the same language, on the same host, for
+the same media type. Editors see their change at once: any save empties it.
 
 Only requests that are certainly anonymous take part: GET, no session cookie, no Authorization
 header (an editor's drafts never enter, and nobody is served another's page). Only complete,
