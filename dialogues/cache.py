@@ -17,6 +17,9 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 GENERATION_KEY = "portal:cache-generation"
+COMPUTE_LOCK_SECONDS = 60  # how long a value being computed is locked at most (its holder may die)
+COMPUTE_WAIT_SECONDS = 20  # how long another request waits for it before computing it too
+COMPUTE_POLL_SECONDS = 0.05
 _MISSING = object()
 _computing = ContextVar("computing_cached_value", default=False)
 
@@ -61,9 +64,36 @@ def cached(key, compute, timeout=None):
     full_key = f"portal:{generation()}:{key}"
     value = cache.get(full_key, _MISSING)
     if value is _MISSING:
+        value = compute_once(full_key, compute, settings.AGGREGATE_CACHE_TIMEOUT if timeout is None else timeout)
+    return value
+
+
+def compute_once(full_key, compute, timeout):
+    """Compute and store a missing value, once for all the requests that miss it together.
+
+    Right after an edit every request misses every value at once; a figure over a million rows
+    takes seconds, and computing it in each of them would multiply the load just when it is
+    highest. The first request takes a lock (an atomic `add`: shared by every server with Redis)
+    and computes; the others wait for its value, up to COMPUTE_WAIT_SECONDS, and compute it
+    themselves only if it does not come (the lock expires on its own if its holder dies, and is
+    released at once if its computation fails).
+    """
+    lock = f"{full_key}:computing"
+    if not cache.add(lock, True, COMPUTE_LOCK_SECONDS):
+        deadline = time.monotonic() + COMPUTE_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(COMPUTE_POLL_SECONDS)
+            found = cache.get_many([full_key, lock])
+            if full_key in found:
+                return found[full_key]
+            if lock not in found:  # released without a value: its computation failed
+                break
+    try:
         with computing():
             value = compute()
-        cache.set(full_key, value, settings.AGGREGATE_CACHE_TIMEOUT if timeout is None else timeout)
+        cache.set(full_key, value, timeout)
+    finally:
+        cache.delete(lock)
     return value
 
 

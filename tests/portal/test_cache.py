@@ -5,6 +5,7 @@ import datetime
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +16,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dialogues.cache import GENERATION_KEY, generation
+from dialogues.cache import GENERATION_KEY, cached, generation
 from dialogues_portal import statistics
 from funding.aggregates import known_contribution
 
@@ -138,6 +139,65 @@ def test_a_lost_generation_starts_a_new_one_rather_than_reusing_old_values(funde
     old = generation()
     cache.delete(GENERATION_KEY)  # evicted, or the cache server restarted without its data
     assert generation() > old
+
+
+def _in_threads(*functions):
+    results, threads = {}, []
+    for index, function in enumerate(functions):
+        threads.append(threading.Thread(target=lambda i=index, f=function: results.__setitem__(i, f())))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return [results.get(index) for index in range(len(functions))]
+
+
+def test_requests_missing_a_value_together_compute_it_once():
+    # Right after an edit every request misses the same figures: one computes, the others wait.
+    calls, started = [], threading.Event()
+
+    def slow():
+        calls.append(1)
+        started.set()
+        time.sleep(0.3)
+        return 42
+
+    def first():
+        return cached("slow-figure", slow)
+
+    def second():
+        started.wait(5)
+        return cached("slow-figure", slow)
+
+    assert _in_threads(first, second, second) == [42, 42, 42]
+    assert len(calls) == 1
+
+
+def test_a_failed_computation_lets_the_waiting_requests_compute_at_once(monkeypatch):
+    monkeypatch.setattr("dialogues.cache.COMPUTE_WAIT_SECONDS", 20)
+    started, outcome = threading.Event(), {}
+
+    def failing():
+        started.set()
+        time.sleep(0.2)
+        raise RuntimeError("the database went away")
+
+    def first():
+        try:
+            cached("fragile-figure", failing)
+        except RuntimeError as error:
+            outcome["error"] = str(error)
+
+    def second():
+        started.wait(5)
+        began = time.monotonic()
+        value = cached("fragile-figure", lambda: 7)
+        outcome["waited"] = time.monotonic() - began
+        return value
+
+    assert _in_threads(first, second)[1] == 7
+    assert outcome["error"] == "the database went away"
+    assert outcome["waited"] < 5  # not the 20 s a lost value would be waited for
 
 
 # --- A real Redis, as several app servers share it.
