@@ -441,7 +441,7 @@ def measure_throughput(size_result, duration, out_dir):
     )
     raw_paths = ["/filtered"] * 3 + ["/unfiltered"] * 2 + ["/deep"]
     python_bin = Path(sys.executable).parent
-    base_env = {**os.environ, "WEB_CONCURRENCY": "2", "DEBUG": "False", "API_ANON_RATE": "100000000/minute"}
+    base_env = {**os.environ, "WEB_CONCURRENCY": "2", "DEBUG": "False", "API_ANON_RATE": "off"}
     portal_env = {**base_env, "GUNICORN_BIND": f"127.0.0.1:{PORTAL_PORT}"}
     raw_env = {
         **base_env,

@@ -5,6 +5,7 @@ With no variable set the portal runs in development mode on SQLite. Every settin
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -52,6 +53,17 @@ def env_list(name, default):
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_rate(name, default):
+    """A DRF throttle rate ("120/minute"), or None for "off" (no limit: e.g. a load test from one
+    address, or a proxy in front that limits already)."""
+    value = os.environ.get(name) or default
+    if value == "off":
+        return None
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f'{name} must be a rate such as "120/minute", or "off", not {value!r}')
+    return value
 
 
 # DJANGO_ENV selects the mode: "development" (the default: DEBUG on, SQLite, plain HTTP) or
@@ -280,7 +292,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],  # writes are JSON (415 otherwise)
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_RATE") or "120/minute"},
+    "DEFAULT_THROTTLE_RATES": {"anon": env_rate("API_ANON_RATE", "120/minute")},
     "DEFAULT_PAGINATION_CLASS": "dialogues.api.pagination.ListPagination",
     "PAGE_SIZE": 50,  # the default; `page_size` goes up to 500 (dialogues/api/pagination.py)
     # `format` is a filter of dialogue rounds; clients choose JSON or the browsable API by `Accept`.

@@ -31,7 +31,10 @@ def test_production_starts_with_a_real_secret_key():
     assert result.returncode == 0 and result.stdout.strip() == "False", result.stderr
 
 
-@pytest.mark.parametrize(("name", "value"), [("DEBUG", "yes"), ("DJANGO_ENV", "staging"), ("CONN_MAX_AGE", "soon")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("DEBUG", "yes"), ("DJANGO_ENV", "staging"), ("CONN_MAX_AGE", "soon"), ("API_ANON_RATE", "lots")],
+)
 def test_a_malformed_value_fails_loudly_naming_the_variable(name, value):
     result = run_with(**{name: value, "DATABASE_URL": "sqlite:////tmp/x.sqlite3"})
     assert result.returncode != 0 and name in result.stderr
@@ -42,3 +45,15 @@ def test_secret_key_can_be_read_from_a_file(tmp_path):
     secret.write_text("s" * 64)
     result = run_with(DJANGO_ENV="production", ALLOWED_HOSTS="example.org", SECRET_KEY_FILE=str(secret))
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(("value", "rate"), [("", "120/minute"), ("600/hour", "600/hour"), ("off", "None")])
+def test_the_anonymous_api_rate_is_a_rate_or_off(value, rate):
+    show = "import django; django.setup(); from django.conf import settings;"
+    show += " print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['anon'])"
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ENV", "API_ANON_RATE")}
+    clean.update(API_ANON_RATE=value, DJANGO_SETTINGS_MODULE="dialogues_portal.settings")
+    result = subprocess.run(
+        [sys.executable, "-c", show], capture_output=True, text=True, env=clean, cwd=settings.BASE_DIR, timeout=60
+    )
+    assert result.stdout.strip() == rate, result.stderr
