@@ -689,6 +689,8 @@ def main():
         return export_child(args.export_child)
     if args.report_only:
         data = json.loads((ROOT / "bench" / "out" / "results.json").read_text())
+        notes = ROOT / "bench" / "notes.md"
+        data["notes"] = notes.read_text() if notes.exists() else ""  # notes may be written after the run
         Path(args.output).write_text(report(data))
         return print(f"wrote {args.output}")
     out_dir = ROOT / "bench" / "out"
