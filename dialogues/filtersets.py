@@ -128,6 +128,15 @@ class SearchFilter(django_filters.CharFilter):
         return search(queryset, value, self.search_fields) if value else queryset
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """`ordering` with the id last: rows with equal values (amounts, dates, titles) keep one order,
+    so page-numbered pages neither repeat nor skip any of them."""
+
+    def filter(self, qs, value):
+        ordered = super().filter(qs, value)
+        return ordered.order_by(*ordered.query.order_by, "-pk") if value else ordered
+
+
 class DialogueRoundFilterSet(django_filters.FilterSet):
     country = country_filter("country")
     topic = topic_filter()
@@ -135,7 +144,7 @@ class DialogueRoundFilterSet(django_filters.FilterSet):
     year_to = year_filter("held_on__year", "lte", _("To year"))
     format = django_filters.ChoiceFilter(choices=DialogueFormat.choices, label=_("Format"))
     q = SearchFilter(fields=DialogueRound.SEARCH_FIELDS)
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("held_on", "date"), ("country__name", "country")),
         field_labels={"held_on": _("Date"), "country__name": _("Country")},
         label=_("Sort by"),

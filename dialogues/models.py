@@ -56,7 +56,7 @@ class Source(PublishableModel):
     class Meta(PublishableModel.Meta):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
-        ordering = ["title"]
+        ordering = ["title", "id"]  # the id: one order among equal titles, page after page
         constraints = [precision_constraint("source", "published_on")]
 
     def __str__(self):
@@ -195,7 +195,7 @@ class Organisation(PublishableModel):
     class Meta(PublishableModel.Meta):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["name"]
+        ordering = ["name", "id"]
 
     def __str__(self):
         return self.name
@@ -218,7 +218,7 @@ class Place(models.Model):
     class Meta:
         verbose_name = _("place")
         verbose_name_plural = _("places")
-        ordering = ["country__name", "name"]
+        ordering = ["country__name", "name", "id"]
         constraints = [models.UniqueConstraint(fields=["country", "name"], name="place_unique_name_per_country")]
 
     def __str__(self):
@@ -260,7 +260,7 @@ class DialogueRound(PublishableModel):
     class Meta(PublishableModel.Meta):
         verbose_name = _("dialogue round")
         verbose_name_plural = _("dialogue rounds")
-        ordering = ["-held_on", "country__name"]
+        ordering = ["-held_on", "country__name", "id"]
         constraints = [
             precision_constraint("dialogueround", "held_on"),
             models.CheckConstraint(condition=~Q(held_on_precision=""), name="dialogueround_held_on_has_precision"),

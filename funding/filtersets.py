@@ -4,7 +4,14 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.filtersets import CodeListFilter, SearchFilter, country_filter, topic_filter, year_filter
+from dialogues.filtersets import (
+    CodeListFilter,
+    SearchFilter,
+    StableOrderingFilter,
+    country_filter,
+    topic_filter,
+    year_filter,
+)
 
 from .models import Call, Programme, Project, ProjectStatus, Scope
 
@@ -48,7 +55,7 @@ class ProjectFilterSet(django_filters.FilterSet):
     min_amount = amount_filter("eu_contribution_eur", "gte", _("EU contribution at least (EUR)"))
     max_amount = amount_filter("eu_contribution_eur", "lte", _("EU contribution at most (EUR)"))
     q = SearchFilter(fields=Project.SEARCH_FIELDS)
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("starts_on", "start"), ("eu_contribution_eur", "amount"), ("title", "title")),
         field_labels={"starts_on": _("Start"), "eu_contribution_eur": _("EU contribution"), "title": _("Title")},
         label=_("Sort by"),

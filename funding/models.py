@@ -117,7 +117,7 @@ class Call(PublishableModel):
     class Meta(PublishableModel.Meta):
         verbose_name = _("call")
         verbose_name_plural = _("calls")
-        ordering = [F("year").desc(nulls_last=True), "title"]
+        ordering = [F("year").desc(nulls_last=True), "title", "id"]
         constraints = [
             precision_constraint("call", "announced_on"),
             models.CheckConstraint(condition=Q(total_amount_eur__gte=0), name="call_total_not_negative"),

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.filtersets import SearchFilter, country_filter, topic_filter, year_filter
+from dialogues.filtersets import SearchFilter, StableOrderingFilter, country_filter, topic_filter, year_filter
 
 from .models import Seminar, SeminarKind
 
@@ -15,7 +15,7 @@ class SeminarFilterSet(django_filters.FilterSet):
     year_to = year_filter("held_on__year", "lte", _("To year"))
     kind = django_filters.ChoiceFilter(choices=SeminarKind.choices, label=_("Kind"))
     q = SearchFilter(fields=Seminar.SEARCH_FIELDS)
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("held_on", "date"), ("title", "title")),
         field_labels={"held_on": _("Date"), "title": _("Title")},
         label=_("Sort by"),

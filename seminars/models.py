@@ -66,7 +66,7 @@ class Seminar(PublishableModel):
     class Meta(PublishableModel.Meta):
         verbose_name = _("seminar")
         verbose_name_plural = _("seminars")
-        ordering = [models.F("held_on").desc(nulls_last=True), "title"]
+        ordering = [models.F("held_on").desc(nulls_last=True), "title", "id"]
         constraints = [precision_constraint("seminar", "held_on")]
         indexes = [models.Index(fields=["publication_status", "held_on"], name="seminar_public_date")]
 
