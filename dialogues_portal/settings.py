@@ -237,8 +237,11 @@ else:
 # long another process's local-memory cache, which hears of no change, can serve an old figure.
 # Several processes or servers should therefore share Redis, where invalidation is immediate for all.
 AGGREGATE_CACHE_TIMEOUT = env_int("AGGREGATE_CACHE_TIMEOUT", 3600 if REDIS_URL else 60)
-# Whole listing responses for anonymous visitors, in the same cache (dialogues_portal/response_cache.py).
-PUBLIC_RESPONSE_CACHE = env_bool("PUBLIC_RESPONSE_CACHE", True)
+# Visitors' whole pages and API lists, in the same cache (dialogues_portal/response_cache.py). On
+# where every process shares that cache: with Redis, or in development (one process). In production
+# without Redis each worker would keep its own copies, and a page listing a record unpublished
+# meanwhile could be served by another worker until AGGREGATE_CACHE_TIMEOUT.
+PUBLIC_RESPONSE_CACHE = env_bool("PUBLIC_RESPONSE_CACHE", bool(REDIS_URL) or not PRODUCTION)
 
 # Sessions in the database (Django's default, stated here on purpose): any app server can serve any
 # request, so nothing is kept on local disk or in one process's memory.

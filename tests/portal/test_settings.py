@@ -57,3 +57,27 @@ def test_the_anonymous_api_rate_is_a_rate_or_off(value, rate):
         [sys.executable, "-c", show], capture_output=True, text=True, env=clean, cwd=settings.BASE_DIR, timeout=60
     )
     assert result.stdout.strip() == rate, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "True"),  # development: one process, one cache
+        ({"DJANGO_ENV": "production"}, "False"),  # several workers, each with its own cache
+        ({"DJANGO_ENV": "production", "REDIS_URL": "redis://cache.internal:6379/0"}, "True"),
+        ({"DJANGO_ENV": "production", "PUBLIC_RESPONSE_CACHE": "True"}, "True"),
+    ],
+)
+def test_visitors_pages_are_stored_by_default_only_where_every_process_shares_the_cache(env, expected):
+    show = "import django; django.setup(); from django.conf import settings; print(settings.PUBLIC_RESPONSE_CACHE)"
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DJANGO_ENV", "REDIS_URL", "PUBLIC_RESPONSE_CACHE", "SECRET_KEY")
+    }
+    clean.update(env, DJANGO_SETTINGS_MODULE="dialogues_portal.settings", ALLOWED_HOSTS="example.org")
+    clean.setdefault("SECRET_KEY", "x" * 64)
+    result = subprocess.run(
+        [sys.executable, "-c", show], capture_output=True, text=True, env=clean, cwd=settings.BASE_DIR, timeout=60
+    )
+    assert result.stdout.strip() == expected, result.stderr
