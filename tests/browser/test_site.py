@@ -84,6 +84,22 @@ def test_switch_language_and_keep_it(page, site, screenshot):
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
+def test_a_page_served_from_the_cache_switches_language_for_the_next_visitor(browser, site):
+    # The second visitor gets the first one's stored page, with a CSRF token of their own in its
+    # language form (dialogues_portal/response_cache.py): the switch must work for them too.
+    first = browser.new_context(base_url=site)
+    first.new_page().goto("/seminars/")
+    visitor = browser.new_context(base_url=site)
+    page = visitor.new_page()
+    response = page.goto("/seminars/")
+    assert response.headers["x-portal-cache"] == "hit"
+    page.get_by_role("button", name="Русский").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ru")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Семинары гражданского общества")
+    first.close()
+    visitor.close()
+
+
 def test_download_an_export(page, site):
     page.goto("/funding/projects/?country=KZ")
     with page.expect_download() as download_info:
