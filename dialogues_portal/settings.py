@@ -58,7 +58,7 @@ def env_list(name, default):
 def env_rate(name, default):
     """A DRF throttle rate ("120/minute"), or None for "off" (no limit: e.g. a load test from one
     address, or a proxy in front that limits already)."""
-    value = os.environ.get(name) or default
+    value = env_str(name) or default
     if value == "off":
         return None
     if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", value):

@@ -7,13 +7,19 @@ import sys
 import pytest
 from django.conf import settings
 
-CHECK = [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"]
+# the variables these tests set: the ones of the environment running the suite must not leak in
+PORTAL_VARIABLES = (
+    *("DATABASE_URL", "DJANGO_ENV", "SECRET_KEY", "DEBUG"),
+    *("API_ANON_RATE", "REDIS_URL", "PUBLIC_RESPONSE_CACHE"),
+)
 
 
-def run_with(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ENV", "SECRET_KEY", "DEBUG")}
+def run_with(show="settings.DEBUG", **env):
+    """A fresh process with the settings of `env`; it prints the setting `show`."""
+    clean = {k: v for k, v in os.environ.items() if k not in PORTAL_VARIABLES}
     clean.update(env, DJANGO_SETTINGS_MODULE="dialogues_portal.settings")
-    return subprocess.run(CHECK, capture_output=True, text=True, env=clean, cwd=settings.BASE_DIR, timeout=60)
+    command = [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; print({show})"]
+    return subprocess.run(command, capture_output=True, text=True, env=clean, cwd=settings.BASE_DIR, timeout=60)
 
 
 def test_development_is_the_default():
@@ -49,13 +55,7 @@ def test_secret_key_can_be_read_from_a_file(tmp_path):
 
 @pytest.mark.parametrize(("value", "rate"), [("", "120/minute"), ("600/hour", "600/hour"), ("off", "None")])
 def test_the_anonymous_api_rate_is_a_rate_or_off(value, rate):
-    show = "import django; django.setup(); from django.conf import settings;"
-    show += " print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['anon'])"
-    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_ENV", "API_ANON_RATE")}
-    clean.update(API_ANON_RATE=value, DJANGO_SETTINGS_MODULE="dialogues_portal.settings")
-    result = subprocess.run(
-        [sys.executable, "-c", show], capture_output=True, text=True, env=clean, cwd=settings.BASE_DIR, timeout=60
-    )
+    result = run_with("settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']['anon']", API_ANON_RATE=value)
     assert result.stdout.strip() == rate, result.stderr
 
 
@@ -69,15 +69,5 @@ def test_the_anonymous_api_rate_is_a_rate_or_off(value, rate):
     ],
 )
 def test_visitors_pages_are_stored_by_default_only_where_every_process_shares_the_cache(env, expected):
-    show = "import django; django.setup(); from django.conf import settings; print(settings.PUBLIC_RESPONSE_CACHE)"
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "DJANGO_ENV", "REDIS_URL", "PUBLIC_RESPONSE_CACHE", "SECRET_KEY")
-    }
-    clean.update(env, DJANGO_SETTINGS_MODULE="dialogues_portal.settings", ALLOWED_HOSTS="example.org")
-    clean.setdefault("SECRET_KEY", "x" * 64)
-    result = subprocess.run(
-        [sys.executable, "-c", show], capture_output=True, text=True, env=clean, cwd=settings.BASE_DIR, timeout=60
-    )
+    result = run_with("settings.PUBLIC_RESPONSE_CACHE", ALLOWED_HOSTS="example.org", SECRET_KEY="x" * 64, **env)
     assert result.stdout.strip() == expected, result.stderr
