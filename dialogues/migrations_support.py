@@ -20,6 +20,22 @@ class AddIndexOnPostgreSQL(migrations.RunPython):
             schema_editor.remove_index(apps.get_model(*self.model_label), self.index)
 
 
+class RunSQLOnPostgreSQL(migrations.RunPython):
+    """SQL for PostgreSQL only (e.g. an index over columns only PostgreSQL has); others skip it."""
+
+    def __init__(self, sql, reverse_sql):
+        self.sql, self.reverse_sql = sql, reverse_sql
+        super().__init__(self.add, self.remove, elidable=False)
+
+    def add(self, apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(self.sql)
+
+    def remove(self, apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(self.reverse_sql)
+
+
 def search_document_sql(fields, configs=("english", "russian")):
     """The SQL of a model's search document: the same words, configurations and order as
     dialogues.search.search_vector(fields)."""

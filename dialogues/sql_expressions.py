@@ -1,7 +1,9 @@
 """Small SQL expressions the ORM lacks, shared by search, filters and exports."""
 
-from django.db import models
-from django.db.models import Expression, Func
+from django.contrib.postgres.fields import ArrayField
+from django.db import connections, models
+from django.db.models import Expression, Func, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast
 
 
 class TableColumn(Expression):
@@ -40,3 +42,25 @@ class Overlaps(Func):
     template = "%(expressions)s"
     conditional = True
     output_field = models.BooleanField()
+
+
+def related_ids(queryset, relation):
+    """Each row's ids in a many-to-many `relation` of `queryset`'s model, to read with `ids_in`:
+    on PostgreSQL the array the model keeps (RELATION_ARRAYS: no through table read), elsewhere
+    comma-separated by a subquery over the through table."""
+    model = queryset.model
+    array = getattr(model, "RELATION_ARRAYS", {}).get(relation)
+    if array and connections[queryset.db].vendor == "postgresql":
+        return TableColumn(None, array, ArrayField(models.BigIntegerField()))
+    field = model._meta.get_field(relation)
+    own, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    links = field.remote_field.through.objects.filter(**{own: OuterRef("pk")}).values(own)
+    joined = StringAgg(Cast(f"{target}_id", models.TextField()), Value(","))
+    return Subquery(links.annotate(ids=joined).values("ids"), output_field=models.TextField())
+
+
+def ids_in(value):
+    """The ids of a `related_ids` value: an array, comma-separated text, or None for none."""
+    if not value:
+        return ()
+    return tuple(value) if isinstance(value, list) else tuple(int(part) for part in value.split(","))

@@ -158,7 +158,7 @@ class CountrySummaryView(APIView):
         ],
     )
     def get(self, request, iso_code):
-        # Queries: the country, 4 counts, 3 for the contribution.
+        # Queries: the country, 4 counts, 3 for the contribution of every scope (none while cached).
         country = get_object_or_404(Country.objects.published(), iso_code=iso_code.upper())
         seminars = Seminar.countries.through.objects.filter(country=country, seminar__publication_status=PUBLISHED)
         projects = Project.countries.through.objects.filter(country=country, project__publication_status=PUBLISHED)

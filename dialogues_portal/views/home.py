@@ -22,8 +22,8 @@ class HomeView(CachedContentMixin, TemplateView):
     def get_content_context(self):
         countries = list(Country.objects.published().order_by("name"))
         overall = aggregates.known_contribution()
-        # one scoped figure per country (three queries each, five countries): a project working in
-        # several countries counts in each, so the rows need not add up to the overall total
+        # one scoped figure per country, computed with the overall one: a project working in several
+        # countries counts in each, so the rows need not add up to the overall total
         per_country = {country.pk: aggregates.known_contribution(country=country).total for country in countries}
         latest = statistics.timeline(
             DialogueRound.objects.published().for_listing()[:LATEST],

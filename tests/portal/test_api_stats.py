@@ -1,13 +1,16 @@
 """The statistics endpoints and the one rule behind them: the known EU contribution."""
 
 import datetime
+import random
 from decimal import Decimal
 
 import pytest
 
 from funding.aggregates import known_contribution
+from funding.models import Project
 from tests.factories import (
     DRAFT,
+    PUBLISHED,
     make_call,
     make_country,
     make_programme,
@@ -87,6 +90,63 @@ def test_a_country_counts_its_calls_and_the_projects_no_call_of_its_own_covers()
     assert known_contribution(country=kz).total == Decimal("1300")  # the national call + the regional project
     assert known_contribution(country=kg).total == Decimal("300")
     assert known_contribution().total == Decimal("10000")  # both calls; no project counted twice
+
+
+@pytest.mark.django_db
+def test_every_scope_agrees_with_the_rule_applied_record_by_record():
+    # Every scope is computed at once from grouped rows (funding/aggregates.py); here the rule is
+    # applied to each record as its docstring states it, over a mix of every case it names.
+    rng = random.Random(7)
+    countries = [make_country(code) for code in ("KZ", "KG", "TJ")]
+    programmes = [make_programme(), make_programme(), make_programme(publication_status=DRAFT)]
+    calls = [
+        make_call(
+            programme=rng.choice(programmes),
+            country=rng.choice([None, *countries]),
+            total_amount_eur=rng.choice([None, Decimal("1000"), Decimal("2500")]),
+            year=rng.choice([2008, 2012]),
+            publication_status=rng.choice([PUBLISHED, PUBLISHED, DRAFT]),
+        )
+        for _ in range(12)
+    ]
+    for _ in range(60):
+        make_project(
+            programme=rng.choice(programmes),
+            call=rng.choice([None, *calls]),
+            countries=rng.sample(countries, rng.randint(1, 3)),
+            eu_contribution_eur=rng.choice([None, Decimal("10"), Decimal("300")]),
+            **rng.choice([{}, {"starts_on": datetime.date(2009, 1, 1), "starts_on_precision": "year"}]),
+            publication_status=rng.choice([PUBLISHED, PUBLISHED, DRAFT]),
+        )
+
+    def counts(call):
+        return (
+            call.publication_status == PUBLISHED
+            and call.programme.publication_status == PUBLISHED
+            and call.total_amount_eur is not None
+        )
+
+    for scope in (None, *countries):
+        in_scope = [call for call in calls if counts(call) and (scope is None or call.country_id == scope.pk)]
+        total, projects, unknown = sum(call.total_amount_eur for call in in_scope), 0, 0
+        for project in Project.objects.filter(publication_status=PUBLISHED, programme__publication_status=PUBLISHED):
+            if scope is not None and scope not in project.countries.all():
+                continue
+            if project.call in in_scope:
+                continue
+            if project.eu_contribution_eur is None:
+                unknown += 1
+            else:
+                total, projects = total + project.eu_contribution_eur, projects + 1
+        result = known_contribution(country=scope)
+        assert (result.total or 0, result.calls_counted, result.projects_counted, result.projects_amount_unknown) == (
+            total,
+            len(in_scope),
+            projects,
+            unknown,
+        ), scope
+        assert sum(row.amount for row in result.by_year) == sum(row.amount for row in result.by_programme) == total
+    assert projects and unknown  # the mix has both kinds in the last scope
 
 
 # --- The endpoints -------------------------------------------------------------------------------------
