@@ -64,13 +64,20 @@ class KnownContribution:
     projects_amount_unknown: int = 0
 
 
-def counted_calls():
-    """The calls whose total counts: in the overall figure, and in their own country's."""
-    return Call.objects.filter(
-        publication_status=PUBLISHED,
-        programme__publication_status=PUBLISHED,
-        total_amount_eur__isnull=False,
+def counted_call(path=""):
+    """A call whose total counts, in the overall figure and in its own country's; `path` leads
+    to the call from the queried model (e.g. "call__" from a project)."""
+    return Q(
+        **{
+            f"{path}publication_status": PUBLISHED,
+            f"{path}programme__publication_status": PUBLISHED,
+            f"{path}total_amount_eur__isnull": False,
+        }
     )
+
+
+def counted_calls():
+    return Call.objects.filter(counted_call())
 
 
 def known_contribution(*, country=None):
@@ -123,8 +130,9 @@ def _project_groups():
     their amount is known (about 75,000 groups at a million synthetic projects, few in the real
     data). On PostgreSQL one pass over an index holding every column read (migration 0007)."""
     projects = Project.objects.filter(publication_status=PUBLISHED, programme__publication_status=PUBLISHED)
-    # false, not null, without a call: those projects group with the ones whose call does not count
-    call_counted = Q(call__isnull=False, call__in=counted_calls().values("pk"))
+    # read through the call's join; false, not null, without a call (grouped with the calls that
+    # do not count)
+    call_counted = Q(call__isnull=False) & counted_call("call__")
     return (
         projects.annotate(
             bucket_year=ExtractYear("starts_on"),
