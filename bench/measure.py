@@ -262,6 +262,7 @@ def spread_warm_rounds(client, results, args):
     samples = {row["name"]: list(row.pop("times")) for row in results}
     for _round in range(WARM_ROUNDS - 1):
         for row in results:
+            get(client, row["url"])()  # stored again if a cold measurement emptied the cache meanwhile
             samples[row["name"]] += timed(get(client, row["url"]), args.reps, args.warmup)["times"]
     for row in results:
         row.update(summarise(samples[row["name"]]))
