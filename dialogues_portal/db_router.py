@@ -71,4 +71,21 @@ class PinToPrimaryMiddleware:
         # Costs no query for visitors without a session; an editor's session and account are read
         # from the primary and kept on the request for the views.
         with request_scope(pinned=request.user.is_staff):
-            return self.get_response(request)
+            response = self.get_response(request)
+            pinned = is_pinned()
+        if response.streaming and not response.is_async:
+            # an export's rows are read while its body is sent, after this scope ended
+            response.streaming_content = _in_request_scope(response.streaming_content, pinned)
+        return response
+
+
+def _in_request_scope(chunks, pinned):
+    """`chunks`, each produced under the request's pin (only while it is: a pin set here while the
+    generator waits would hold for whatever else the thread runs meanwhile)."""
+    chunks = iter(chunks)
+    while True:
+        with request_scope(pinned):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk

@@ -198,6 +198,27 @@ def test_visitors_pages_are_read_from_the_replica_and_editors_from_the_primary(r
     assert len(on_replica) == 0  # an editor always sees their own changes, whatever the lag
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_editors_export_is_read_from_the_primary_while_it_streams(replica, client, editor, fmt):
+    # The rows are read while the body is sent, after the request's middleware has returned.
+    make_project(title="Prison monitoring")
+    _wait_for_replication()
+    client.force_login(editor)
+    with CaptureQueriesContext(connections["default"]) as on_primary, CaptureQueriesContext(replica) as on_replica:
+        response = client.get(f"/funding/projects/export.{fmt}")
+        body = b"".join(response.streaming_content).decode()
+    assert "Prison monitoring" in body
+    assert len(on_replica) == 0
+    assert any("funding_project" in query["sql"] for query in on_primary)
+
+    client.logout()
+    with CaptureQueriesContext(replica) as on_replica:
+        assert "Prison monitoring" in b"".join(client.get(f"/funding/projects/export.{fmt}").streaming_content).decode()
+    assert any("funding_project" in query["sql"] for query in on_replica)  # a visitor's, from the replica
+
+
 def test_migrations_run_on_the_primary_only():
     from dialogues_portal.db_router import PrimaryReplicaRouter
 
