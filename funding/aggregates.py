@@ -76,10 +76,6 @@ def counted_call(path=""):
     )
 
 
-def counted_calls():
-    return Call.objects.filter(counted_call())
-
-
 def known_contribution(*, country=None):
     """The known EU contribution overall (`country=None`) or in one country.
 
@@ -116,7 +112,7 @@ def _known_contributions():
 
 def _call_groups():
     return (
-        counted_calls()
+        Call.objects.filter(counted_call())
         .annotate(bucket_year=Coalesce("year", ExtractYear("announced_on"), output_field=IntegerField()))
         .values("country", "programme", "bucket_year")
         .annotate(amount=Sum("total_amount_eur"), records=Count("pk"))
