@@ -9,13 +9,12 @@ funding `programme`, `status`, `min_amount`, `max_amount`. An unknown value is a
 import django_filters
 from django import forms
 from django.contrib.postgres.fields import ArrayField
-from django.db import connections
 from django.db.models import BigIntegerField, Count, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from .models import Country, DialogueFormat, DialogueRound, Organisation, OrganisationKind, Source, Topic
 from .search import MAX_QUERY_LENGTH, search
-from .sql_expressions import Overlaps, TableColumn
+from .sql_expressions import Overlaps, relation_array
 
 MIN_YEAR, MAX_YEAR = 1950, 2100
 
@@ -53,12 +52,9 @@ class CodeListFilter(django_filters.ModelMultipleChoiceFilter):
         if value is None or (isinstance(value, QuerySet) and value.query.is_empty()) or not value:
             return queryset
         relation = queryset.model._meta.get_field(self.through_lookup)
-        array = getattr(queryset.model, "RELATION_ARRAYS", {}).get(self.through_lookup)
-        if array and connections[queryset.db].vendor == "postgresql":
-            ids = ArrayField(BigIntegerField())
-            return queryset.filter(
-                Overlaps(TableColumn(None, array, ids), Value([r.pk for r in value], output_field=ids))
-            )
+        if (array := relation_array(queryset, self.through_lookup)) is not None:
+            ids = Value([r.pk for r in value], output_field=ArrayField(BigIntegerField()))
+            return queryset.filter(Overlaps(array, ids))
         if relation.many_to_many:
             through = relation.remote_field.through
             own = relation.m2m_field_name()

@@ -44,15 +44,22 @@ class Overlaps(Func):
     output_field = models.BooleanField()
 
 
-def related_ids(queryset, relation):
-    """Each row's ids in a many-to-many `relation` of `queryset`'s model, to read with `ids_in`:
-    on PostgreSQL the array the model keeps (RELATION_ARRAYS: no through table read), elsewhere
-    comma-separated by a subquery over the through table."""
-    model = queryset.model
-    array = getattr(model, "RELATION_ARRAYS", {}).get(relation)
+def relation_array(queryset, relation):
+    """The column holding each row's ids in a many-to-many `relation`, where `queryset` has one: on
+    PostgreSQL, for a model that keeps them in an array (RELATION_ARRAYS); else None."""
+    array = getattr(queryset.model, "RELATION_ARRAYS", {}).get(relation)
     if array and connections[queryset.db].vendor == "postgresql":
         return TableColumn(None, array, ArrayField(models.BigIntegerField()))
-    field = model._meta.get_field(relation)
+    return None
+
+
+def related_ids(queryset, relation):
+    """Each row's ids in a many-to-many `relation` of `queryset`'s model, to read with `ids_in`:
+    the relation's array where there is one (no through table read), else comma-separated by a
+    subquery over the through table."""
+    if (array := relation_array(queryset, relation)) is not None:
+        return array
+    field = queryset.model._meta.get_field(relation)
     own, target = field.m2m_field_name(), field.m2m_reverse_field_name()
     links = field.remote_field.through.objects.filter(**{own: OuterRef("pk")}).values(own)
     joined = StringAgg(Cast(f"{target}_id", models.TextField()), Value(","))

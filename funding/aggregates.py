@@ -76,21 +76,25 @@ def counted_call(path=""):
     )
 
 
+NOTHING_KNOWN = KnownContribution(total=None)
+
+
 def known_contribution(*, country=None):
-    """The known EU contribution overall (`country=None`) or in one country.
+    """The known EU contribution overall (`country=None`) or in one country."""
+    return known_contributions().get(None if country is None else country.pk, NOTHING_KNOWN)
+
+
+def known_contributions():
+    """{None: the overall KnownContribution, country id: that country's} for every scope with a
+    record (a country missing has NOTHING_KNOWN).
 
     Every scope is computed at once, in three queries, and none while the figures are cached (until
     the next change of any record, dialogues/cache.py): the home page shows six scopes, and one
     scope at a time cost two passes over the project table each."""
-    scopes = cached("known-contribution", _known_contributions)
-    return scopes.get(None if country is None else country.pk, NOTHING_KNOWN)
-
-
-NOTHING_KNOWN = KnownContribution(total=None)
+    return cached("known-contribution", _known_contributions)
 
 
 def _known_contributions():
-    """{None: the overall figure, country id: that country's} for every scope with a record."""
     scopes = defaultdict(_Tally)
     for row in _call_groups():
         for scope in (None,) if row["country"] is None else (None, row["country"]):

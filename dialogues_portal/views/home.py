@@ -21,10 +21,11 @@ class HomeView(CachedContentMixin, TemplateView):
 
     def get_content_context(self):
         countries = list(Country.objects.published().order_by("name"))
-        overall = aggregates.known_contribution()
-        # one scoped figure per country, computed with the overall one: a project working in several
-        # countries counts in each, so the rows need not add up to the overall total
-        per_country = {country.pk: aggregates.known_contribution(country=country).total for country in countries}
+        scopes = aggregates.known_contributions()  # one cache read for all six
+        overall = scopes.get(None, aggregates.NOTHING_KNOWN)
+        # a project working in several countries counts in each, so the rows need not add up to the
+        # overall total
+        per_country = {country.pk: scopes.get(country.pk, aggregates.NOTHING_KNOWN).total for country in countries}
         latest = statistics.timeline(
             DialogueRound.objects.published().for_listing()[:LATEST],
             Seminar.objects.published().for_listing().filter(held_on__isnull=False)[:LATEST],
