@@ -11,3 +11,5 @@ class Qualifier(models.TextChoices):
     ABOUT = "about", _("about")
     MORE_THAN = "more_than", _("more than")
     NEARLY = "nearly", _("nearly")
+    AT_LEAST = "at_least", _("at least")
+    UP_TO = "up_to", _("up to")

@@ -64,3 +64,39 @@ class SourceQuerySet(PublishableQuerySet):
         return self
 
     for_detail = for_listing
+
+
+def published_citations():
+    """A record's citations of single values, with their (published) sources."""
+    from .models import Citation
+
+    return Prefetch(
+        "citations",
+        queryset=Citation.objects.filter(source__publication_status="published").select_related("source"),
+    )
+
+
+class ConcernQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        return self.select_related("country").prefetch_related(
+            Prefetch("topics", queryset=published_topics()), published_sources()
+        )
+
+    def for_detail(self):
+        return self.for_listing()
+
+
+class ConcernEntryQuerySet(PublishableQuerySet):
+    def public(self):
+        """Published entries of published concerns, at published rounds or at none."""
+        return (
+            self.published()
+            .filter(concern__publication_status="published")
+            .exclude(dialogue_round__publication_status="draft")
+        )
+
+    def for_story(self):
+        """What a concern's timeline shows of each entry: its occasion, its sources."""
+        return self.select_related("dialogue_round__country", "concern__country").prefetch_related(
+            published_sources(), published_citations()
+        )

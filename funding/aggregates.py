@@ -3,10 +3,12 @@
 Sources announce calls (packages) with a total, and the single projects of a package often have no
 published amount. The known contribution in a scope (everything, or one country) is therefore:
 
-- the total of every published call in the scope whose total is known, plus
+- the total of every published call in the scope whose total is known, unless it is a part of a
+  package (`Call.parent`) whose own total counts in the scope, plus
 - the EU contribution of every published project in the scope whose amount is known and whose call
-  is not counted above (no call, a call without a known total, an unpublished call, or a call that
-  lies outside the scope, such as a regional package when the scope is one country).
+  is not counted above, nor that call's package (no call, a call without a known total, an
+  unpublished call, or a call that lies outside the scope, such as a regional package when the
+  scope is one country).
 
 No amount is counted twice, and an unknown amount is never taken as 0: a scope with nothing known
 has a total of None, and `projects_amount_unknown` says how many projects the figure leaves out.
@@ -98,12 +100,14 @@ def _known_contributions():
     scopes = defaultdict(_Tally)
     for row in _call_groups():
         for scope in (None,) if row["country"] is None else (None, row["country"]):
-            scopes[scope].add("calls", row)
+            if not _covered(row, scope, "package"):  # a part counts only where its package does not
+                scopes[scope].add("calls", row)
     for row in _project_groups():
         for scope in (None, *ids_in(row["in_countries"])):
-            # the rule: a project's own amount counts unless its call's total counts in the scope,
-            # which a counted call's does overall and in its own country (not in a regional one's)
-            if row["counted_call"] and (scope is None or row["counted_call_country"] == scope):
+            # the rule: a project's own amount counts unless its call's total, or its call's
+            # package's, counts in the scope, which a counted call's does overall and in its own
+            # country (not in a regional one's)
+            if _covered(row, scope, "call") or _covered(row, scope, "package"):
                 continue
             if row["amount_known"]:
                 scopes[scope].add("projects", row)
@@ -114,11 +118,28 @@ def _known_contributions():
     return {scope: tally.result(names) for scope, tally in scopes.items()}
 
 
+def _covered(row, scope, level):
+    """Whether the `level` call ("call" or "package") of a grouped row counts its total in `scope`,
+    so that what lies under it does not count again."""
+    return row[f"counted_{level}"] and (scope is None or row[f"counted_{level}_country"] == scope)
+
+
+def _counted_through(path):
+    """Annotations saying whether the call at `path` (e.g. "call__parent__") counts, and its country."""
+    counted = Q(**{f"{path}isnull": False}) & counted_call(path)
+    return ExpressionWrapper(counted, BooleanField()), Case(When(counted, then=f"{path}country"))
+
+
 def _call_groups():
+    package_counted, package_country = _counted_through("parent__")
     return (
         Call.objects.filter(counted_call())
-        .annotate(bucket_year=Coalesce("year", ExtractYear("announced_on"), output_field=IntegerField()))
-        .values("country", "programme", "bucket_year")
+        .annotate(
+            bucket_year=Coalesce("year", ExtractYear("announced_on"), output_field=IntegerField()),
+            counted_package=package_counted,
+            counted_package_country=package_country,
+        )
+        .values("country", "programme", "bucket_year", "counted_package", "counted_package_country")
         .annotate(amount=Sum("total_amount_eur"), records=Count("pk"))
         .order_by()
     )
@@ -131,18 +152,23 @@ def _project_groups():
     data). On PostgreSQL one pass over an index holding every column read (migration 0007)."""
     projects = Project.objects.filter(publication_status=PUBLISHED, programme__publication_status=PUBLISHED)
     # read through the call's join; false, not null, without a call (grouped with the calls that
-    # do not count)
-    call_counted = Q(call__isnull=False) & counted_call("call__")
+    # do not count); the call's country matters only where its total counts
+    call_counted, call_country = _counted_through("call__")
+    package_counted, package_country = _counted_through("call__parent__")
     return (
         projects.annotate(
             bucket_year=ExtractYear("starts_on"),
             in_countries=related_ids(projects, "countries"),
-            counted_call=ExpressionWrapper(call_counted, BooleanField()),
-            # the call's country matters only where its total counts
-            counted_call_country=Case(When(call_counted, then="call__country")),
+            counted_call=call_counted,
+            counted_call_country=call_country,
+            counted_package=package_counted,
+            counted_package_country=package_country,
             amount_known=ExpressionWrapper(Q(eu_contribution_eur__isnull=False), BooleanField()),
         )
-        .values("programme", "bucket_year", "in_countries", "counted_call", "counted_call_country", "amount_known")
+        .values(
+            *("programme", "bucket_year", "in_countries", "counted_call", "counted_call_country"),
+            *("counted_package", "counted_package_country", "amount_known"),
+        )
         .annotate(amount=Sum("eu_contribution_eur"), records=Count("pk"))
         .order_by()
     )

@@ -1,16 +1,18 @@
 """EU funding for civil society: programmes, the calls (packages) announced under them, projects."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from dialogues.models import Country, Organisation, Place, Source, Topic
+from dialogues.choices import Qualifier
+from dialogues.models import Concern, Country, Organisation, Place, Source, Topic, citations_relation
 from dialogues.partial_dates import PartialDateProperty, normalise_partial_dates, precision_constraint, precision_field
 from dialogues.publishing import PublishableModel
 
-from .querysets import CallQuerySet, ProgrammeQuerySet, ProjectQuerySet
+from .querysets import CallQuerySet, FundingFigureQuerySet, ProgrammeQuerySet, ProjectQuerySet
 
 EUR = {"max_digits": 14, "decimal_places": 2}
 
@@ -55,6 +57,7 @@ class Programme(PublishableModel):
 
     objects = ProgrammeQuerySet.as_manager()
     launched = PartialDateProperty("launched_on")
+    citations = citations_relation()
     history = HistoricalRecords(m2m_fields=[countries, sources])
 
     class Meta(PublishableModel.Meta):
@@ -81,13 +84,25 @@ class Programme(PublishableModel):
 class Call(PublishableModel):
     """A package of projects announced under a programme for a country and year, with its total.
 
-    Sources often announce the total of a package whose single projects have no published amount.
+    Sources often announce the total of a package whose single projects have no published amount,
+    and sometimes the total of a part of it (five new projects of a package of eight): such a part
+    is a call of its own whose `parent` is the package. Each stated total is held once, on the
+    package it is stated for, and counted once (funding/aggregates.py).
     """
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("programme"), related_name="calls", on_delete=models.PROTECT
     )
     title = models.CharField(_("title"), max_length=300)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of the package"),
+        related_name="parts",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("For a part of a larger package whose own total a source states."),
+    )
     country = models.ForeignKey(
         Country,
         verbose_name=_("country"),
@@ -112,6 +127,7 @@ class Call(PublishableModel):
 
     objects = CallQuerySet.as_manager()
     announced = PartialDateProperty("announced_on")
+    citations = citations_relation()
     history = HistoricalRecords(m2m_fields=[places, sources])
 
     class Meta(PublishableModel.Meta):
@@ -122,10 +138,19 @@ class Call(PublishableModel):
             precision_constraint("call", "announced_on"),
             models.CheckConstraint(condition=Q(total_amount_eur__gte=0), name="call_total_not_negative"),
             models.CheckConstraint(condition=Q(year__gte=1950, year__lte=2100), name="call_year_plausible"),
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="call_not_its_own_part"),
         ]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        # Two levels at most (a package and its parts): the rule counts a total once through them.
+        if self.parent_id and (self.parent.parent_id or (self.pk and self.parts.exists())):
+            raise ValidationError({"parent": _("A part of a package cannot itself be a package or a part of a part.")})
+        if self.parent_id and self.parent.programme_id != self.programme_id:
+            raise ValidationError({"parent": _("A part of a package belongs to the package's programme.")})
 
 
 class ProjectStatus(models.TextChoices):
@@ -156,6 +181,13 @@ class Project(PublishableModel):
         blank=True,
     )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="projects", blank=True)
+    concerns = models.ManyToManyField(
+        Concern,
+        verbose_name=_("concerns addressed"),
+        related_name="projects",
+        blank=True,
+        help_text=_("The follow-up tracker's concerns the project works on."),
+    )
     eu_contribution_eur = models.DecimalField(
         _("EU contribution (EUR)"),
         **EUR,
@@ -168,6 +200,14 @@ class Project(PublishableModel):
     ends_on = models.DateField(_("end"), null=True, blank=True)
     ends_on_precision = precision_field(_("precision of the end"))
     duration_months = models.PositiveSmallIntegerField(_("duration (months)"), null=True, blank=True)
+    duration_note = models.CharField(
+        _("duration as the source gives it"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("E.g. 'from one to three years', when the source gives no dates."),
+    )
     status = models.CharField(
         _("status"),
         max_length=9,
@@ -182,7 +222,8 @@ class Project(PublishableModel):
     objects = ProjectQuerySet.as_manager()
     starts = PartialDateProperty("starts_on")
     ends = PartialDateProperty("ends_on")
-    history = HistoricalRecords(m2m_fields=[countries, places, topics, sources])
+    citations = citations_relation()
+    history = HistoricalRecords(m2m_fields=[countries, places, topics, concerns, sources])
 
     class Meta(PublishableModel.Meta):
         verbose_name = _("project")
@@ -209,3 +250,60 @@ class Project(PublishableModel):
     def save(self, *args, **kwargs):
         normalise_partial_dates(self, "starts_on", "ends_on")
         super().save(*args, **kwargs)
+
+
+class FigurePeriod(models.TextChoices):
+    PER_YEAR = "per_year", _("a year")
+    CUMULATIVE = "cumulative", _("in all, over the years")
+    TOTAL = "total", _("in all")
+
+
+class FundingFigure(PublishableModel):
+    """An approximate or cumulative amount a source states ("about EUR 1 million a year", "more than
+    EUR 8 million since 1991"): shown as stated, never added to the exact amounts of calls and
+    projects that make up the known EU contribution."""
+
+    statement = models.CharField(_("what the source states"), max_length=300, help_text=_("In the editor's own words."))
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("country"),
+        related_name="funding_figures",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Blank for a regional figure."),
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        related_name="figures",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    amount_eur = models.DecimalField(_("amount (EUR)"), **EUR)
+    qualifier = models.CharField(_("qualifier"), max_length=9, choices=Qualifier.choices, default=Qualifier.ABOUT)
+    period = models.CharField(_("period"), max_length=10, choices=FigurePeriod.choices)
+    since_year = models.PositiveSmallIntegerField(_("since"), null=True, blank=True)
+    until_year = models.PositiveSmallIntegerField(_("until"), null=True, blank=True)
+    sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="funding_figures", blank=True)
+
+    objects = FundingFigureQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta(PublishableModel.Meta):
+        verbose_name = _("stated funding figure")
+        verbose_name_plural = _("stated funding figures")
+        ordering = ["country__name", "-amount_eur", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_eur__gt=0), name="fundingfigure_amount_positive"),
+            models.CheckConstraint(condition=Q(qualifier__in=Qualifier.values), name="fundingfigure_qualifier_valid"),
+            models.CheckConstraint(condition=Q(period__in=FigurePeriod.values), name="fundingfigure_period_valid"),
+            models.CheckConstraint(
+                condition=Q(until_year__isnull=True) | Q(since_year__isnull=True) | Q(until_year__gte=F("since_year")),
+                name="fundingfigure_until_after_since",
+            ),
+        ]
+
+    def __str__(self):
+        return self.statement

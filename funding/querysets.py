@@ -62,3 +62,10 @@ class ProjectQuerySet(PublishableQuerySet):
             .select_related("implementing_organisation")
             .prefetch_related(Prefetch("places", queryset=places()))
         )
+
+
+class FundingFigureQuerySet(PublishableQuerySet):
+    def for_listing(self):
+        return self.select_related("country", "programme").prefetch_related(published_sources())
+
+    for_detail = for_listing

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from dialogues.choices import Qualifier
-from dialogues.models import Country, DialogueRound, Organisation, Source, Topic
+from dialogues.models import Concern, Country, DialogueRound, Organisation, Source, Topic, citations_relation
 from dialogues.partial_dates import PartialDateProperty, normalise_partial_dates, precision_constraint, precision_field
 from dialogues.publishing import PublishableModel
 
@@ -56,18 +56,36 @@ class Seminar(PublishableModel):
     participating_organisations_qualifier = models.CharField(
         _("qualifier of the number"), max_length=9, choices=Qualifier.choices, default=Qualifier.EXACT
     )
+    edition = models.PositiveSmallIntegerField(
+        _("edition"), null=True, blank=True, help_text=_("E.g. 4 for the fourth forum; blank when unknown.")
+    )
+    online = models.BooleanField(_("held online"), null=True, blank=True, help_text=_("Blank when no source says."))
+    theme = models.CharField(_("theme"), max_length=300, blank=True, default="", db_default="")
+    concerns = models.ManyToManyField(
+        Concern,
+        verbose_name=_("concerns discussed"),
+        related_name="seminars",
+        blank=True,
+        help_text=_("The follow-up tracker's concerns this seminar discussed."),
+    )
     summary = models.TextField(_("summary"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="seminars", blank=True)
 
     objects = SeminarQuerySet.as_manager()
     held = PartialDateProperty("held_on")
-    history = HistoricalRecords(m2m_fields=[countries, topics, organisers, sources])
+    citations = citations_relation()
+    history = HistoricalRecords(m2m_fields=[countries, topics, organisers, concerns, sources])
 
     class Meta(PublishableModel.Meta):
         verbose_name = _("seminar")
         verbose_name_plural = _("seminars")
         ordering = [models.F("held_on").desc(nulls_last=True), "title", "id"]
-        constraints = [precision_constraint("seminar", "held_on")]
+        constraints = [
+            precision_constraint("seminar", "held_on"),
+            models.CheckConstraint(
+                condition=Q(edition__isnull=True) | Q(edition__gte=1), name="seminar_edition_from_one"
+            ),
+        ]
         indexes = [models.Index(fields=["publication_status", "held_on"], name="seminar_public_date")]
 
     def __str__(self):
@@ -81,6 +99,12 @@ class Seminar(PublishableModel):
         super().save(*args, **kwargs)
 
 
+class PartnerResponse(models.TextChoices):
+    ACCEPTED = "accepted", _("accepted")
+    NOTED = "noted", _("noted")
+    NO_RESPONSE = "no_response", _("no response")
+
+
 class Recommendation(models.Model):
     """One recommendation a seminar addressed to the dialogue, in the seminar's words."""
 
@@ -89,8 +113,26 @@ class Recommendation(models.Model):
     )
     text = models.TextField(_("text"))
     position = models.PositiveSmallIntegerField(_("position"), default=1)
+    concerns = models.ManyToManyField(
+        Concern, verbose_name=_("concerns addressed"), related_name="recommendations", blank=True
+    )
+    partner_response = models.CharField(
+        _("partner's response"),
+        max_length=11,
+        choices=PartnerResponse.choices,
+        blank=True,
+        help_text=_("Only where a source gives it; blank otherwise."),
+    )
+    partner_response_source = models.ForeignKey(
+        Source,
+        verbose_name=_("source of the response"),
+        related_name="recommendation_responses",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[concerns])
 
     class Meta:
         verbose_name = _("recommendation")
@@ -99,6 +141,11 @@ class Recommendation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["seminar", "position"], name="recommendation_unique_position"),
             models.CheckConstraint(condition=~Q(text=""), name="recommendation_text_not_empty"),
+            models.CheckConstraint(
+                condition=Q(partner_response="", partner_response_source__isnull=True)
+                | (~Q(partner_response="") & Q(partner_response_source__isnull=False)),
+                name="recommendation_response_cited",
+            ),
         ]
 
     def __str__(self):

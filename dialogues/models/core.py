@@ -1,4 +1,4 @@
-"""The core of the record: countries, topics, organisations, places, sources and dialogue rounds.
+"""Countries, topics, organisations, places, sources and dialogue rounds.
 
 `seminars` and `funding` build on these; nothing here imports them.
 """
@@ -11,14 +11,29 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .partial_dates import (
+from ..partial_dates import (
     PartialDateProperty,
     normalise_partial_dates,
     precision_constraint,
     precision_field,
 )
-from .publishing import PublishableModel
-from .querysets import CountryQuerySet, DialogueRoundQuerySet, OrganisationQuerySet, SourceQuerySet, TopicQuerySet
+from ..publishing import PublishableModel
+from ..querysets import CountryQuerySet, DialogueRoundQuerySet, OrganisationQuerySet, SourceQuerySet, TopicQuerySet
+from ..titles import round_title
+from .citations import citations_relation
+
+
+class PublisherKind(models.TextChoices):
+    """Who publishes a source, which says how to weigh it (an EU readout first on what the EU said)."""
+
+    EU_INSTITUTION = "eu_institution", _("EU institution")
+    PARTNER_GOVERNMENT = "partner_government", _("partner government")
+    INTERNATIONAL = "international_organisation", _("international organisation")
+    NGO = "ngo", _("non-governmental organisation")
+    NEWS_MEDIUM = "news_medium", _("news medium")
+    STUDY = "study", _("study")
+    UNOFFICIAL_COPY = "unofficial_copy", _("unofficial copy of an official page")
+    OTHER = "other", _("other")
 
 
 class SourceKind(models.TextChoices):
@@ -38,6 +53,9 @@ class Source(PublishableModel):
         _("publisher"), max_length=200, blank=True, help_text=_("Left blank when the document does not say.")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices, blank=True)
+    publisher_kind = models.CharField(
+        _("kind of publisher"), max_length=26, choices=PublisherKind.choices, blank=True, db_index=True
+    )
     published_on = models.DateField(_("published on"), null=True, blank=True)
     published_on_precision = precision_field(_("precision of the publication date"))
     url = models.URLField(_("URL"), max_length=500, blank=True)
@@ -46,6 +64,12 @@ class Source(PublishableModel):
         max_length=200,
         blank=True,
         help_text=_("Where the portal keeps its copy of the document, e.g. shared/seeds/<file>."),
+    )
+    date_note = models.CharField(
+        _("note on the date"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. how a year the page does not give was inferred from its context."),
     )
     description = models.TextField(_("description"), blank=True)
 
@@ -61,6 +85,9 @@ class Source(PublishableModel):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("source-detail", kwargs={"pk": self.pk})
 
     def save(self, *args, **kwargs):
         normalise_partial_dates(self, "published_on")
@@ -121,6 +148,13 @@ class Country(PublishableModel):
     )
     dialogue_started_on = models.DateField(_("human rights dialogue started"), null=True, blank=True)
     dialogue_started_on_precision = precision_field(_("precision of the start date"))
+    dialogue_agreed_on = models.DateField(
+        _("human rights dialogue agreed"),
+        null=True,
+        blank=True,
+        help_text=_("When the dialogue was formally agreed, where a source says, apart from when it first met."),
+    )
+    dialogue_agreed_on_precision = precision_field(_("precision of the agreement date"))
     dialogue_start_form = models.TextField(
         _("form in which the dialogue started"),
         blank=True,
@@ -134,6 +168,8 @@ class Country(PublishableModel):
 
     objects = CountryQuerySet.as_manager()
     dialogue_started = PartialDateProperty("dialogue_started_on")
+    dialogue_agreed = PartialDateProperty("dialogue_agreed_on")
+    citations = citations_relation()
     history = HistoricalRecords(m2m_fields=[dialogue_topics, sources])
 
     class Meta(PublishableModel.Meta):
@@ -146,6 +182,7 @@ class Country(PublishableModel):
                 name="country_iso_code_two_capitals",
             ),
             precision_constraint("country", "dialogue_started_on"),
+            precision_constraint("country", "dialogue_agreed_on"),
         ]
 
     def __str__(self):
@@ -156,7 +193,7 @@ class Country(PublishableModel):
 
     def save(self, *args, **kwargs):
         self.iso_code = self.iso_code.upper()
-        normalise_partial_dates(self, "dialogue_started_on")
+        normalise_partial_dates(self, "dialogue_started_on", "dialogue_agreed_on")
         super().save(*args, **kwargs)
 
 
@@ -231,8 +268,26 @@ class DialogueFormat(models.TextChoices):
     AD_HOC = "ad_hoc", _("ad hoc dialogue in the margins of the Joint Committee")
 
 
+class DialogueSeries(models.TextChoices):
+    """The two numbered series that carry a country's human rights dialogue, never added together."""
+
+    DIALOGUE = "dialogue", _("human rights dialogue")
+    SUBCOMMITTEE = "subcommittee", _("Sub-Committee meeting")
+
+
+class NumberBasis(models.TextChoices):
+    STATED = "stated", _("stated by the source")
+    INFERRED = "inferred", _("inferred from the sequence")
+
+
+class Modality(models.TextChoices):
+    IN_PERSON = "in_person", _("in person")
+    VIDEO = "video", _("by video conference")
+
+
 class DialogueRound(PublishableModel):
-    """One meeting of the EU and a country's officials on human rights."""
+    """One meeting of the EU and a country's officials on human rights: a round of the human
+    rights dialogue, or a meeting of the Sub-Committee that carries it (Uzbekistan's)."""
 
     SEARCH_FIELDS = ("summary", "place")  # full-text search; the GIN index is built on exactly these
 
@@ -249,12 +304,58 @@ class DialogueRound(PublishableModel):
         blank=True,
         help_text=_("1 for the first round of this format with this country; blank when unknown."),
     )
+    # default and db_default: rows the synthetic data's COPY writes leave the newer columns out
+    number_basis = models.CharField(
+        _("basis of the number"),
+        max_length=8,
+        choices=NumberBasis.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Whether a source states the number or it is inferred from the sequence; blank without one."),
+    )
+    number_note = models.CharField(
+        _("how the number was inferred"),
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("E.g. the rounds before and after."),
+    )
+    held_until = models.DateField(
+        _("held until"), null=True, blank=True, help_text=_("The last day, for a round held over several days.")
+    )
+    modality = models.CharField(
+        _("held"),
+        max_length=9,
+        choices=Modality.choices,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Blank when no source says."),
+    )
+    alongside = models.CharField(
+        _("held alongside"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The meeting it was held with, e.g. the Subcommittee on Justice and Home Affairs."),
+    )
+    alongside_number = models.PositiveSmallIntegerField(
+        _("number of that meeting"), null=True, blank=True, help_text=_("Its own numbering, e.g. 19 for the 19th.")
+    )
+    eu_lead = models.CharField(_("EU delegation led by"), max_length=300, blank=True, default="", db_default="")
+    partner_lead = models.CharField(
+        _("partner delegation led by"), max_length=300, blank=True, default="", db_default=""
+    )
     topics = models.ManyToManyField(Topic, verbose_name=_("topics raised"), related_name="dialogue_rounds", blank=True)
     summary = models.TextField(_("summary"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="dialogue_rounds", blank=True)
 
     objects = DialogueRoundQuerySet.as_manager()
     held = PartialDateProperty("held_on")
+    citations = citations_relation()
     history = HistoricalRecords(m2m_fields=[topics, sources])
 
     class Meta(PublishableModel.Meta):
@@ -273,12 +374,38 @@ class DialogueRound(PublishableModel):
                 name="dialogueround_unique_sequence",
                 condition=Q(sequence_number__isnull=False),
             ),
+            models.CheckConstraint(
+                condition=Q(sequence_number__isnull=True, number_basis="")
+                | (Q(sequence_number__isnull=False) & ~Q(number_basis="")),
+                name="dialogueround_number_has_basis",
+            ),
+            models.CheckConstraint(
+                condition=~Q(number_basis=NumberBasis.INFERRED) | ~Q(number_note=""),
+                name="dialogueround_inferred_number_explained",
+            ),
+            models.CheckConstraint(
+                condition=Q(held_until__isnull=True)
+                | (Q(held_until__gt=models.F("held_on")) & Q(held_on_precision="day")),
+                name="dialogueround_span_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(alongside_number__isnull=True) | (Q(alongside_number__gte=1) & ~Q(alongside="")),
+                name="dialogueround_alongside_number_named",
+            ),
         ]
         indexes = [models.Index(fields=["publication_status", "held_on"], name="dialogueround_public_date")]
 
     def __str__(self):
         # country is select_related by every listing (querysets.for_listing)
-        return _("EU–%(country)s human rights dialogue, %(date)s") % {"country": self.country.name, "date": self.held}
+        return round_title(self, self.country.name if self.country.is_published else None)
+
+    @property
+    def series(self):
+        """The numbered series the round belongs to: a Sub-Committee meeting or a dialogue round."""
+        return DialogueSeries.SUBCOMMITTEE if self.format == DialogueFormat.SUBCOMMITTEE else DialogueSeries.DIALOGUE
+
+    def get_series_display(self):
+        return DialogueSeries(self.series).label
 
     def get_absolute_url(self):
         return reverse("dialogueround-detail", kwargs={"pk": self.pk})
