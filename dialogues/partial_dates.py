@@ -98,3 +98,13 @@ def normalise_partial_dates(instance, *field_names):
     for name in field_names:
         precision = getattr(instance, f"{name}_precision")
         setattr(instance, name, truncate(getattr(instance, name), precision))
+
+
+def parse_partial_date(text):
+    """(first day, precision) of "2008", "2008-06" or "2008-06-13"; ValueError for anything else."""
+    parts = text.strip().split("-")
+    if not 1 <= len(parts) <= 3 or len(parts[0]) != 4 or not all(part.isdigit() for part in parts):
+        raise ValueError(f"{text!r} is not a date: give a year (2010), a month (2010-01) or a day (2010-01-13).")
+    year, month, day = (int(part) for part in [*parts, "1", "1"][:3])
+    precision = (DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.DAY)[len(parts) - 1]
+    return datetime.date(year, month, day), precision

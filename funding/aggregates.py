@@ -12,7 +12,8 @@ published amount. The known contribution in a scope (everything, or one country)
 
 No amount is counted twice, and an unknown amount is never taken as 0: a scope with nothing known
 has a total of None, and `projects_amount_unknown` says how many projects the figure leaves out.
-Records under an unpublished programme are left out, so no draft programme is named.
+Records under an unpublished programme are left out, so no draft programme is named; records
+whose programme no source names count under "programme not stated".
 
 In a country's scope a project working in several countries counts in full in each of them, so the
 countries' figures need not add up to the overall one.
@@ -24,6 +25,7 @@ from decimal import Decimal
 
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, IntegerField, Q, Sum, When
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext_lazy as _
 
 from dialogues.cache import cached
 from dialogues.publishing import PublicationStatus
@@ -32,11 +34,12 @@ from dialogues.sql_expressions import ids_in, related_ids
 from .models import Call, Programme, Project
 
 PUBLISHED = PublicationStatus.PUBLISHED
+PROGRAMME_NOT_STATED = _("programme not stated by the sources")
 
 
 @dataclass(frozen=True)
 class ProgrammeAmount:
-    slug: str
+    slug: str | None  # None: no source names the programme
     name: str
     amount: Decimal
 
@@ -49,7 +52,7 @@ class YearAmount:
 
 @dataclass(frozen=True)
 class ProgrammeYearAmount:
-    slug: str
+    slug: str | None
     name: str
     year: int | None
     amount: Decimal
@@ -69,12 +72,8 @@ class KnownContribution:
 def counted_call(path=""):
     """A call whose total counts, in the overall figure and in its own country's; `path` leads
     to the call from the queried model (e.g. "call__" from a project)."""
-    return Q(
-        **{
-            f"{path}publication_status": PUBLISHED,
-            f"{path}programme__publication_status": PUBLISHED,
-            f"{path}total_amount_eur__isnull": False,
-        }
+    return Q(**{f"{path}publication_status": PUBLISHED, f"{path}total_amount_eur__isnull": False}) & (
+        Q(**{f"{path}programme__isnull": True}) | Q(**{f"{path}programme__publication_status": PUBLISHED})
     )
 
 
@@ -115,6 +114,7 @@ def _known_contributions():
                 scopes[scope].unknown += row["records"]
     programmes = Programme.objects.filter(pk__in={key for tally in scopes.values() for key in tally.by_programme})
     names = {programme.pk: (programme.slug, programme.name) for programme in programmes.only("slug", "name")}
+    names[None] = (None, PROGRAMME_NOT_STATED)  # lazy: shown in the reader's language
     return {scope: tally.result(names) for scope, tally in scopes.items()}
 
 
@@ -150,7 +150,9 @@ def _project_groups():
     programme, year, countries, whether their call's total counts and in which country, whether
     their amount is known (about 75,000 groups at a million synthetic projects, few in the real
     data). On PostgreSQL one pass over an index holding every column read (migration 0007)."""
-    projects = Project.objects.filter(publication_status=PUBLISHED, programme__publication_status=PUBLISHED)
+    projects = Project.objects.filter(
+        Q(programme__isnull=True) | Q(programme__publication_status=PUBLISHED), publication_status=PUBLISHED
+    )
     # read through the call's join; false, not null, without a call (grouped with the calls that
     # do not count); the call's country matters only where its total counts
     call_counted, call_country = _counted_through("call__")
@@ -194,14 +196,14 @@ class _Tally:
         """The scope's KnownContribution; `programmes`: {id: (slug, name)}."""
 
         def named(programme):
-            return programmes[programme][1]
+            return str(programmes[programme][1])
 
         return KnownContribution(
             total=sum(self.by_programme.values(), Decimal(0)) if self.by_programme else None,
             by_programme=[
                 ProgrammeAmount(*programmes[programme], amount)
                 for programme, amount in sorted(
-                    self.by_programme.items(), key=lambda item: (-item[1], programmes[item[0]][0])
+                    self.by_programme.items(), key=lambda item: (-item[1], programmes[item[0]][0] or "")
                 )
             ],
             by_year=[

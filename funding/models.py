@@ -91,7 +91,13 @@ class Call(PublishableModel):
     """
 
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), related_name="calls", on_delete=models.PROTECT
+        Programme,
+        verbose_name=_("programme"),
+        related_name="calls",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Blank when no source names it."),
     )
     title = models.CharField(_("title"), max_length=300)
     parent = models.ForeignKey(
@@ -149,8 +155,6 @@ class Call(PublishableModel):
         # Two levels at most (a package and its parts): the rule counts a total once through them.
         if self.parent_id and (self.parent.parent_id or (self.pk and self.parts.exists())):
             raise ValidationError({"parent": _("A part of a package cannot itself be a package or a part of a part.")})
-        if self.parent_id and self.parent.programme_id != self.programme_id:
-            raise ValidationError({"parent": _("A part of a package belongs to the package's programme.")})
 
 
 class ProjectStatus(models.TextChoices):
@@ -165,7 +169,13 @@ class Project(PublishableModel):
     RELATION_ARRAYS = {"countries": "country_ids", "topics": "topic_ids"}
     title = models.CharField(_("title"), max_length=400)
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), related_name="projects", on_delete=models.PROTECT
+        Programme,
+        verbose_name=_("programme"),
+        related_name="projects",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Blank when no source names it."),
     )
     call = models.ForeignKey(
         Call, verbose_name=_("call"), related_name="projects", on_delete=models.SET_NULL, null=True, blank=True

@@ -48,5 +48,6 @@ __all__ = [
     "SourceKind",
     "Topic",
     "TradePreference",
+    "Voice",
     "citations_relation",
 ]

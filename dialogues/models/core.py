@@ -58,7 +58,7 @@ class Source(PublishableModel):
     )
     published_on = models.DateField(_("published on"), null=True, blank=True)
     published_on_precision = precision_field(_("precision of the publication date"))
-    url = models.URLField(_("URL"), max_length=500, blank=True)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
     document = models.CharField(
         _("archived document"),
         max_length=200,

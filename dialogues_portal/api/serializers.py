@@ -23,13 +23,15 @@ class ProgrammeLinkSerializer(serializers.Serializer):
 
 
 class ProgrammeAmountSerializer(serializers.Serializer):
-    programme = ProgrammeLinkSerializer()
+    programme = ProgrammeLinkSerializer(allow_null=True, help_text=_("null: no source names the programme."))
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, coerce_to_string=True)
 
     def to_representation(self, item):
         request = self.context["request"]
         return {
-            "programme": {
+            "programme": None
+            if item.slug is None
+            else {
                 "slug": item.slug,
                 "name": item.name,
                 "url": absolute(request, "api:programme-detail", slug=item.slug),

@@ -92,7 +92,7 @@ class ProgrammeSerializer(PublishableSerializer):
 
 class CallSerializer(PublishableSerializer):
     url = identity("api:call-detail")
-    programme = ProgrammeReference(queryset=Programme.objects.all())
+    programme = ProgrammeReference(queryset=Programme.objects.all(), required=False, allow_null=True)
     country = CountryReference(
         queryset=Country.objects.all(), required=False, allow_null=True, help_text=_("null for a regional package.")
     )
@@ -123,7 +123,7 @@ class CallSerializer(PublishableSerializer):
 
 class ProjectSerializer(PublishableSerializer):
     url = identity("api:project-detail")
-    programme = ProgrammeReference(queryset=Programme.objects.all())
+    programme = ProgrammeReference(queryset=Programme.objects.all(), required=False, allow_null=True)
     call = CallReference(queryset=Call.objects.all(), required=False, allow_null=True)
     countries = CountryReference(
         many=True, queryset=Country.objects.all(), allow_empty=False, help_text=_("ISO codes; one or several.")

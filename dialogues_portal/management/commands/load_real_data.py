@@ -1,7 +1,8 @@
-"""Load the real records of fixtures/ (every one citing its source document). Idempotent."""
+"""Load the real records of fixtures/: the five source documents, then the public record around
+them (fixtures/record/, dialogues_portal/real_record.py). Every record cites its sources. Idempotent."""
 
 from django.conf import settings
-from django.core.management import BaseCommand, call_command
+from django.core.management import BaseCommand, CommandError, call_command
 
 REAL_DATA_FIXTURES = ["dialogues.json", "seminars.json", "funding.json"]  # in dependency order
 
@@ -12,6 +13,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         paths = [str(settings.BASE_DIR / "fixtures" / name) for name in REAL_DATA_FIXTURES]
         call_command("loaddata", *paths, verbosity=0)
+        from dialogues_portal.real_record import RecordError, load_record
+
+        try:
+            load_record(settings.BASE_DIR / "fixtures" / "record")
+        except RecordError as error:
+            raise CommandError(str(error)) from None
         from dialogues.models import Country, DialogueRound
         from funding.models import Project
         from seminars.models import Seminar
