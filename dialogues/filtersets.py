@@ -12,7 +12,18 @@ from django.contrib.postgres.fields import ArrayField
 from django.db.models import BigIntegerField, Count, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
-from .models import Country, DialogueFormat, DialogueRound, Organisation, OrganisationKind, Source, Topic
+from .models import (
+    Concern,
+    ConcernStatus,
+    Country,
+    DialogueFormat,
+    DialogueRound,
+    DialogueSeries,
+    Organisation,
+    OrganisationKind,
+    Source,
+    Topic,
+)
 from .search import MAX_QUERY_LENGTH, search
 from .sql_expressions import Overlaps, relation_array
 
@@ -133,11 +144,20 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return ordered.order_by(*ordered.query.order_by, "-pk") if value else ordered
 
 
+def filter_series(queryset, name, value):
+    # the series follows from the format: a Sub-Committee meeting, or a round of the dialogue
+    subcommittee = {"format": DialogueFormat.SUBCOMMITTEE}
+    if value == DialogueSeries.SUBCOMMITTEE:
+        return queryset.filter(**subcommittee)
+    return queryset.exclude(**subcommittee) if value else queryset
+
+
 class DialogueRoundFilterSet(django_filters.FilterSet):
     country = country_filter("country")
     topic = topic_filter()
     year_from = year_filter("held_on__year", "gte", _("From year"))
     year_to = year_filter("held_on__year", "lte", _("To year"))
+    series = django_filters.ChoiceFilter(choices=DialogueSeries.choices, label=_("Series"), method=filter_series)
     format = django_filters.ChoiceFilter(choices=DialogueFormat.choices, label=_("Format"))
     q = SearchFilter(fields=DialogueRound.SEARCH_FIELDS)
     ordering = StableOrderingFilter(
@@ -148,7 +168,7 @@ class DialogueRoundFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = DialogueRound
-        fields = ["country", "topic", "year_from", "year_to", "format", "q"]
+        fields = ["country", "topic", "year_from", "year_to", "series", "format", "q"]
 
 
 class CountryFilterSet(django_filters.FilterSet):
@@ -183,3 +203,54 @@ class SourceFilterSet(django_filters.FilterSet):
     class Meta:
         model = Source
         fields = ["q"]
+
+
+class ConcernFilterSet(django_filters.FilterSet):
+    """Concerns by their country, topics and derived state (dialogues/tracker.py), as of a date.
+
+    `status` is the current status and `stagnant` the derived stagnation, both read as of
+    `as_of` (default: today); `year_from`/`year_to` keep concerns with an entry in those years."""
+
+    country = country_filter("country")
+    topic = topic_filter()
+    status = django_filters.ChoiceFilter(choices=ConcernStatus.choices, label=_("Current status"), method="noop")
+    stagnant = django_filters.BooleanFilter(label=_("Stagnant"), method="noop")
+    year_from = YearFilter(label=_("From year"), min_value=MIN_YEAR, max_value=MAX_YEAR, method="noop")
+    year_to = YearFilter(label=_("To year"), min_value=MIN_YEAR, max_value=MAX_YEAR, method="noop")
+    as_of = django_filters.DateFilter(label=_("As of"), method="noop", help_text=_("A date, YYYY-MM-DD."))
+    q = SearchFilter(fields=Concern.SEARCH_FIELDS)
+    ordering = StableOrderingFilter(
+        fields=(("title", "title"), ("country__name", "country")),
+        field_labels={"title": _("Title"), "country__name": _("Country")},
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Concern
+        fields = ["country", "topic", "status", "stagnant", "year_from", "year_to", "as_of", "q"]
+
+    def noop(self, queryset, name, value):
+        return queryset  # applied together in filter_queryset: each needs `as_of`
+
+    def filter_queryset(self, queryset):
+        from .tracker import concern_states, current_status_subquery, public_entries
+
+        data = self.form.cleaned_data
+        as_of = data.get("as_of")
+        years = {key: data.get(key) for key in ("year_from", "year_to")}
+        queryset = super().filter_queryset(queryset.annotate(current_status=current_status_subquery(as_of)))
+        if data.get("status"):
+            queryset = queryset.filter(current_status=data["status"])
+        if any(value is not None for value in years.values()):
+            entries = public_entries(as_of)
+            if years["year_from"] is not None:
+                entries = entries.filter(occasion_on__year__gte=years["year_from"])
+            if years["year_to"] is not None:
+                entries = entries.filter(occasion_on__year__lte=years["year_to"])
+            queryset = queryset.filter(pk__in=entries.values("concern"))
+        if data.get("stagnant") is not None:
+            concerns = queryset.only("pk", "country")
+            states = concern_states(concerns, as_of=as_of, with_entries=False)
+            wanted = [pk for pk, state in states.items() if state.stagnant == data["stagnant"]]
+            queryset = queryset.filter(pk__in=wanted)
+        return queryset

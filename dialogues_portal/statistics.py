@@ -127,7 +127,7 @@ def timeline(rounds, seminars, projects):
             _("Project"),
             p.title,
             p.get_absolute_url(),
-            (p.programme.acronym or p.programme.name) if p.programme.is_published else "",
+            (p.programme.acronym or p.programme.name) if p.programme and p.programme.is_published else "",
         )
         for p in projects
     ]

@@ -221,3 +221,55 @@ class _Tally:
             projects_counted=self.counts["projects"],
             projects_amount_unknown=self.unknown,
         )
+
+
+@dataclass(frozen=True)
+class ProjectsContribution:
+    total: Decimal | None  # None when nothing is known
+    packages_counted: int = 0
+    projects_counted: int = 0
+    projects_amount_unknown: int = 0
+
+
+def contribution_of_projects(projects):
+    """The known EU contribution of a set of published projects (a concern's, a country's on one
+    topic), by the same rule: a package's stated total counts when every published project of the
+    package lies in the set (its projects' own amounts then do not count again); any other
+    project counts its own known amount. A package part of the set shares cannot be apportioned.
+
+    `projects`: Project instances with `call` and `call.parent` loaded (for_listing())."""
+    projects = [p for p in projects if p.is_published and (p.programme is None or p.programme.is_published)]
+    ids = {p.pk for p in projects}
+    packages = {}
+    for project in projects:
+        for call in (project.call, project.call.parent if project.call else None):
+            if call is not None and call.is_published and call.total_amount_eur is not None:
+                packages.setdefault(call.pk, call)
+    # a package counts when all its published projects (its parts' included) are in the set
+    members = defaultdict(set)
+    rows = Project.objects.published().filter(Q(call__in=packages) | Q(call__parent__in=packages))
+    for pk, call, parent in rows.values_list("pk", "call", "call__parent"):
+        for package in (call, parent):
+            if package in packages:
+                members[package].add(pk)
+    whole = {pk: call for pk, call in packages.items() if members[pk] <= ids}
+    # the outermost whole package counts; parts under it do not
+    counted = {pk: call for pk, call in whole.items() if call.parent_id not in whole}
+    total, counted_projects, unknown = Decimal(0), 0, 0
+    for project in projects:
+        chain = [c.pk for c in (project.call, project.call.parent if project.call else None) if c]
+        if any(pk in whole for pk in chain):
+            continue
+        if project.eu_contribution_eur is None:
+            unknown += 1
+        else:
+            total += project.eu_contribution_eur
+            counted_projects += 1
+    total += sum((call.total_amount_eur for call in counted.values()), Decimal(0))
+    known = bool(counted) or counted_projects > 0
+    return ProjectsContribution(
+        total=total if known else None,
+        packages_counted=len(counted),
+        projects_counted=counted_projects,
+        projects_amount_unknown=unknown,
+    )

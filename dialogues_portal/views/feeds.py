@@ -1,4 +1,7 @@
-"""Atom feeds of newly published rounds, seminars and projects, overall and per country."""
+"""Atom feeds of newly published rounds, seminars and projects, overall and per country, and of
+the follow-up tracker's status changes."""
+
+import datetime
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -6,7 +9,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from dialogues.models import Country, DialogueRound
+from dialogues.models import Concern, Country, DialogueRound
+from dialogues.tracker import concern_states
 from funding.models import Project
 from seminars.models import Seminar
 
@@ -74,3 +78,71 @@ class SeminarFeed(RecordsFeed):
 
 class ProjectFeed(RecordsFeed):
     kinds = ("projects",)
+
+
+class StatusChangesFeed(Feed):
+    """The follow-up tracker's status changes: every public entry whose status differs from the
+    concern's previous one, everywhere, for one country or for one concern (by the URL's name)."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug=None):
+        name = request.resolver_match.url_name
+        if name == "concern-feed":
+            return get_object_or_404(
+                Concern.objects.published().filter(country__publication_status="published"), slug=slug
+            )
+        if name == "country-status-feed":
+            return get_object_or_404(Country.objects.published(), slug=slug)
+        return None
+
+    def title(self, scope):
+        if isinstance(scope, Concern):
+            return _("%(concern)s: status changes") % {"concern": scope.title}
+        if isinstance(scope, Country):
+            return _("Concerns raised with %(country)s: status changes") % {"country": scope.name}
+        return _("EU–Central Asia human rights dialogues: status changes of concerns")
+
+    def link(self, scope):
+        if isinstance(scope, Concern):
+            return scope.get_absolute_url()
+        if isinstance(scope, Country):
+            return reverse("country-concerns", kwargs={"slug": scope.slug})
+        return reverse("concern-list")
+
+    def subtitle(self, scope):
+        return _("Each time the recorded status of a concern changed, with who said so.")
+
+    def items(self, scope):
+        concerns = Concern.objects.published().filter(country__publication_status="published")
+        concerns = concerns.select_related("country")
+        if isinstance(scope, Concern):
+            concerns = concerns.filter(pk=scope.pk)
+        elif isinstance(scope, Country):
+            concerns = concerns.filter(country=scope)
+        concerns = list(concerns)
+        by_id = {concern.pk: concern for concern in concerns}
+        changes = [
+            entry
+            for pk, state in concern_states(concerns).items()
+            for entry in state.changes()
+            if by_id.get(pk) is not None
+        ]
+        for entry in changes:
+            entry.concern = by_id[entry.concern_id]
+        return sorted(changes, key=lambda entry: (entry.occasion_on, entry.pk), reverse=True)[:FEED_LENGTH]
+
+    def item_title(self, entry):
+        return f"{entry.concern.title} ({entry.concern.country.name}): {entry.get_status_display()}, {entry.date}"
+
+    def item_description(self, entry):
+        return entry.statement  # plain text: the feed escapes it
+
+    def item_link(self, entry):
+        return f"{entry.concern.get_absolute_url()}#entry-{entry.pk}"
+
+    def item_pubdate(self, entry):
+        return datetime.datetime.combine(entry.occasion_on, datetime.time(), tzinfo=datetime.UTC)
+
+    def item_updateddate(self, entry):
+        return entry.updated_at

@@ -1,0 +1,124 @@
+"""What a concern's history says, derived and never typed: its current status, how often and since
+when it was raised, whether it stagnates, and the status strip of its country's rounds.
+
+Everything here is read from the public entries (published entries of published concerns, at
+published rounds) as of a date, in a fixed number of queries whatever the number of concerns:
+
+- the **current status** is the status of the latest entry (by the occasion's date, the round's
+  or the statement's; an entry known only to a month or a year counts from the first day of it);
+- **raised in N rounds since YEAR** counts the rounds with an entry other than "not mentioned";
+- a concern **stagnates** when its country's last three rounds or more, up to the latest one, each
+  have an entry for it with one and the same open status (raised, or a partner's commitment).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from .models import OPEN_STATUSES, ConcernEntry, ConcernStatus, DialogueRound
+from .publishing import PublicationStatus
+
+STAGNATION_ROUNDS = 3
+
+
+@dataclass
+class StripMark:
+    """One of the country's rounds on a concern's status strip; `entry` None: nothing recorded."""
+
+    dialogue_round: DialogueRound
+    entry: ConcernEntry | None
+
+    @property
+    def status(self):
+        return self.entry.status if self.entry else ""
+
+
+@dataclass
+class ConcernState:
+    entries: list = field(default_factory=list)  # the history as of the date, oldest first
+    strip: list = field(default_factory=list)  # StripMark per round, from the first it was raised at
+    stagnant: bool = False
+
+    @property
+    def current(self):
+        return self.entries[-1] if self.entries else None
+
+    @property
+    def current_status(self):
+        return self.current.status if self.current else ""
+
+    @property
+    def raised_rounds(self):
+        return sum(1 for e in self.entries if e.dialogue_round_id and e.status != ConcernStatus.NOT_MENTIONED)
+
+    @property
+    def raised_since(self):
+        years = [e.date.year for e in self.entries if e.status != ConcernStatus.NOT_MENTIONED]
+        return min(years) if years else None
+
+    def changes(self):
+        """The entries whose status differs from the one before (the first entry included)."""
+        previous = None
+        for entry in self.entries:
+            if entry.status != previous:
+                yield entry
+            previous = entry.status
+
+
+def occasion_date():
+    """An entry's date as an expression: its round's, or its statement's."""
+    return Coalesce(F("dialogue_round__held_on"), F("stated_on"))
+
+
+def public_entries(as_of=None):
+    entries = ConcernEntry.objects.public().annotate(occasion_on=occasion_date())
+    return entries if as_of is None else entries.filter(occasion_on__lte=as_of)
+
+
+def current_status_subquery(as_of=None):
+    """The status of a concern's latest public entry, for annotating or filtering concerns."""
+    latest = public_entries(as_of).filter(concern=OuterRef("pk")).order_by("-occasion_on", "-pk")
+    return Subquery(latest.values("status")[:1])
+
+
+def concern_states(concerns, *, as_of=None, with_entries=True):
+    """{concern id: ConcernState} for `concerns` (instances), as of `as_of` (a date, or None: today).
+
+    Two queries: the concerns' public entries, and their countries' published rounds."""
+    concerns = list(concerns)
+    states = {concern.pk: ConcernState() for concern in concerns}
+    if not concerns:
+        return states
+    entries = public_entries(as_of).filter(concern__in=[c.pk for c in concerns]).select_related("dialogue_round")
+    if with_entries:
+        entries = entries.for_story()
+    for entry in sorted(entries, key=lambda e: (e.occasion_on, e.pk)):
+        states[entry.concern_id].entries.append(entry)
+    rounds = DialogueRound.objects.published().filter(
+        country__in={c.country_id for c in concerns}, country__publication_status=PublicationStatus.PUBLISHED
+    )
+    if as_of is not None:
+        rounds = rounds.filter(held_on__lte=as_of)
+    by_country = {}
+    for dialogue_round in rounds.select_related("country").order_by("held_on", "pk"):
+        by_country.setdefault(dialogue_round.country_id, []).append(dialogue_round)
+    for concern in concerns:
+        state = states[concern.pk]
+        at_round = {e.dialogue_round_id: e for e in state.entries if e.dialogue_round_id}
+        country_rounds = by_country.get(concern.country_id, [])
+        first = next((i for i, r in enumerate(country_rounds) if r.pk in at_round), None)
+        if first is not None:
+            state.strip = [StripMark(r, at_round.get(r.pk)) for r in country_rounds[first:]]
+        state.stagnant = is_stagnant(state.strip)
+    return states
+
+
+def is_stagnant(strip):
+    """Three or more rounds in a row, up to the latest, at one and the same open status."""
+    run = 0
+    for mark in reversed(strip):
+        if mark.entry is None or mark.status not in OPEN_STATUSES or (run and mark.status != strip[-1].status):
+            break
+        run += 1
+    return run >= STAGNATION_ROUNDS
