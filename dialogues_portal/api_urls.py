@@ -24,6 +24,7 @@ from dialogues.api.views import (
 from funding.api.views import CallViewSet, ProgrammeViewSet, ProjectViewSet
 from seminars.api.views import SeminarViewSet
 
+from .api.concerns import ConcernViewSet, MatrixView
 from .api.views import CountrySummaryView, StatsView, TokenView
 
 app_name = "api"  # names are "api:<resource>-list" and "api:<resource>-detail"
@@ -32,7 +33,13 @@ app_name = "api"  # names are "api:<resource>-list" and "api:<resource>-detail"
 class PortalRootView(routers.APIRootView):
     """The EU–Central Asia human rights dialogues API, version 1. Documentation: /api/v1/docs/."""
 
-    more = {"stats": "api:stats", "schema": "api:schema", "docs": "api:docs", "auth-token": "api:auth-token"}
+    more = {
+        "stats": "api:stats",
+        "matrix": "api:matrix",
+        "schema": "api:schema",
+        "docs": "api:docs",
+        "auth-token": "api:auth-token",
+    }
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -56,6 +63,7 @@ router.register("seminars", SeminarViewSet, basename="seminar")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("calls", CallViewSet, basename="call")
 router.register("projects", ProjectViewSet, basename="project")
+router.register("concerns", ConcernViewSet, basename="concern")
 
 
 class DocsView(SpectacularSwaggerSplitView):
@@ -77,6 +85,7 @@ urlpatterns = [
     path("docs/", DocsView.as_view(), name="docs"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("stats/", StatsView.as_view(), name="stats"),
+    path("matrix/", MatrixView.as_view(), name="matrix"),
     path("countries/<str:iso_code>/summary/", CountrySummaryView.as_view(), name="country-summary"),
     *router.urls,
     re_path(r"^.*$", not_found),

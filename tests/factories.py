@@ -3,7 +3,7 @@
 import datetime
 import itertools
 
-from dialogues.models import Country, DialogueRound, Organisation, Place, Source, Topic
+from dialogues.models import Concern, ConcernEntry, Country, DialogueRound, Organisation, Place, Source, Topic
 from dialogues.publishing import PublicationStatus
 from funding.models import Call, Programme, Project
 from seminars.models import Seminar
@@ -128,3 +128,25 @@ def make_records(n, *, country=None, topic=None, programme=None):
             starts_on_precision="year",
         )
     return country, topic, programme
+
+
+def make_concern(country=None, topics=(), sources=None, **fields):
+    n = next(_numbers)
+    fields.setdefault("title", f"Concern {n}")
+    fields.setdefault("slug", f"concern-{n}")
+    fields.setdefault("publication_status", PUBLISHED)
+    record = Concern.objects.create(country=country or make_country(), **fields)
+    record.topics.set(topics)
+    return _sourced(record, sources)
+
+
+def make_entry(concern, dialogue_round=None, sources=None, **fields):
+    """A history entry: at `dialogue_round`, or (without one) a dated statement."""
+    fields.setdefault("status", "raised")
+    fields.setdefault("publication_status", PUBLISHED)
+    if dialogue_round is None:
+        fields.setdefault("stated_on", datetime.date(2010, 1, 1))
+        fields.setdefault("stated_on_precision", "day")
+        fields.setdefault("occasion", f"Statement {next(_numbers)}")
+    record = ConcernEntry.objects.create(concern=concern, dialogue_round=dialogue_round, **fields)
+    return _sourced(record, sources)
