@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import PublishableAdmin
+from .admin_tracker import CitationInline, ConcernEntryInline, save_round_entries
 from .import_export import PublishableImportExportMixin
 from .models import Country, DialogueRound, Organisation, Place, Source, Topic
 from .resources import DialogueRoundResource
@@ -11,8 +12,8 @@ from .resources import DialogueRoundResource
 
 @admin.register(Source)
 class SourceAdmin(PublishableAdmin):
-    list_display = ("title", "publisher", "kind", "published", "publication_status", "updated_at")
-    list_filter = ("kind",)
+    list_display = ("title", "publisher", "publisher_kind", "published", "publication_status", "updated_at")
+    list_filter = ("publisher_kind", "kind")
     search_fields = ("title", "publisher", "description", "url")
     date_hierarchy = "published_on"
 
@@ -61,17 +62,45 @@ class PlaceAdmin(admin.ModelAdmin):
 @admin.register(DialogueRound)
 class DialogueRoundAdmin(PublishableImportExportMixin, PublishableAdmin):
     resource_classes = [DialogueRoundResource]
-    list_display = ("__str__", "country", "held", "format", "sequence_number", "place", "publication_status")
+    list_display = (
+        "__str__",
+        "country",
+        "held",
+        "format",
+        "sequence_number",
+        "number_basis",
+        "place",
+        "publication_status",
+    )
     list_filter = ("country", "format", "topics")
     list_select_related = ("country",)  # __str__ names the country
     search_fields = ("country__name", "place", "summary")
     date_hierarchy = "held_on"
     autocomplete_fields = ("country", "topics", "sources")
     fieldsets = (
-        (None, {"fields": ("country", ("held_on", "held_on_precision"), "place", "format", "sequence_number")}),
+        (
+            None,
+            {
+                "fields": (
+                    "country",
+                    ("held_on", "held_on_precision", "held_until"),
+                    ("place", "modality"),
+                    "format",
+                    ("sequence_number", "number_basis"),
+                    "number_note",
+                    ("alongside", "alongside_number"),
+                    ("eu_lead", "partner_lead"),
+                )
+            },
+        ),
         (_("Content"), {"fields": ("topics", "summary", "sources")}),
         (_("Publication"), {"fields": PublishableAdmin.record_fields}),
     )
+    inlines = [ConcernEntryInline, CitationInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        save_round_entries(request, form, formsets)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

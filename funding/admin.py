@@ -4,9 +4,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.admin_base import CountryCodesColumnMixin, PublishableAdmin
+from dialogues.admin_tracker import CitationInline
 from dialogues.import_export import PublishableImportExportMixin
 
-from .models import Call, Programme, Project
+from .models import Call, FundingFigure, Programme, Project
 from .resources import ProjectResource
 
 
@@ -37,8 +38,8 @@ class CallAdmin(PublishableAdmin):
     list_filter = ("programme", "country", "year")
     list_select_related = ("programme", "country")
     search_fields = ("title", "summary")
-    autocomplete_fields = ("programme", "country", "places", "sources")
-    inlines = [ProjectInline]
+    autocomplete_fields = ("programme", "parent", "country", "places", "sources")
+    inlines = [ProjectInline, CitationInline]
 
 
 @admin.register(Project)
@@ -58,7 +59,10 @@ class ProjectAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, Publis
     list_select_related = ("programme",)
     search_fields = ("title", "summary")
     date_hierarchy = "starts_on"
-    autocomplete_fields = ("programme", "call", "countries", "places", "implementing_organisation", "topics", "sources")
+    autocomplete_fields = (
+        *("programme", "call", "countries", "places", "implementing_organisation", "topics", "concerns", "sources"),
+    )
+    inlines = [CitationInline]
     fieldsets = (
         (None, {"fields": ("title", "programme", "call", "countries", "places", "implementing_organisation")}),
         (
@@ -69,10 +73,20 @@ class ProjectAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, Publis
                     ("starts_on", "starts_on_precision"),
                     ("ends_on", "ends_on_precision"),
                     "duration_months",
+                    "duration_note",
                     "status",
                 )
             },
         ),
-        (_("Content"), {"fields": ("topics", "summary", "sources")}),
+        (_("Content"), {"fields": ("topics", "concerns", "summary", "sources")}),
         (_("Publication"), {"fields": PublishableAdmin.record_fields}),
     )
+
+
+@admin.register(FundingFigure)
+class FundingFigureAdmin(PublishableAdmin):
+    list_display = ("statement", "country", "programme", "qualifier", "amount_eur", "period", "publication_status")
+    list_filter = ("country", "programme", "period")
+    list_select_related = ("country", "programme")
+    search_fields = ("statement",)
+    autocomplete_fields = ("country", "programme", "sources")

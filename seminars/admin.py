@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.admin_base import CountryCodesColumnMixin, PublishableAdmin
+from dialogues.admin_tracker import CitationInline
 from dialogues.import_export import PublishableImportExportMixin
 
 from .models import Recommendation, Seminar
@@ -13,7 +14,8 @@ from .resources import SeminarResource
 class RecommendationInline(admin.TabularInline):
     model = Recommendation
     extra = 1
-    fields = ("position", "text")
+    fields = ("position", "text", "concerns", "partner_response", "partner_response_source")
+    autocomplete_fields = ("concerns", "partner_response_source")
 
 
 @admin.register(Seminar)
@@ -23,16 +25,30 @@ class SeminarAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, Publis
     list_filter = ("kind", "countries", "topics")
     search_fields = ("title", "city", "summary")
     date_hierarchy = "held_on"
-    autocomplete_fields = ("countries", "dialogue_round", "topics", "organisers", "sources")
-    inlines = [RecommendationInline]
+    autocomplete_fields = ("countries", "dialogue_round", "topics", "organisers", "concerns", "sources")
+    inlines = [RecommendationInline, CitationInline]
     fieldsets = (
-        (None, {"fields": ("title", "kind", "countries", "city", ("held_on", "held_on_precision"), "date_note")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    ("kind", "edition"),
+                    "countries",
+                    ("city", "online"),
+                    ("held_on", "held_on_precision"),
+                    "date_note",
+                    "theme",
+                )
+            },
+        ),
         (
             _("Context"),
             {
                 "fields": (
                     "dialogue_round",
                     "topics",
+                    "concerns",
                     "organisers",
                     ("participating_organisations", "participating_organisations_qualifier"),
                 )

@@ -1,0 +1,99 @@
+"""The editors' admin for the follow-up tracker and for citations of single values.
+
+An editor records everything a round discussed on the round's own page: one inline row per
+concern (picked by autocomplete, or created on the spot with the "+" beside it), whose date is
+the round's and whose sources default to the round's.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.utils.translation import gettext_lazy as _
+
+from .admin_base import PublishableAdmin
+from .models import Citation, Concern, ConcernEntry
+
+
+class CitationInline(GenericTabularInline):
+    """Which source states which value of the record (or how it was inferred)."""
+
+    model = Citation
+    fields = ("field", "source", "basis", "reading", "note")
+    autocomplete_fields = ("source",)
+    extra = 0
+    verbose_name = _("citation of a value")
+    verbose_name_plural = _("citations of single values")
+
+
+class ConcernEntryRoundForm(forms.ModelForm):
+    class Meta:
+        model = ConcernEntry
+        fields = ("concern", "status", "asserted_by", "statement", "sources", "publication_status")
+        widgets = {"statement": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "sources" in self.fields:
+            self.fields["sources"].required = False
+            self.fields["sources"].help_text = _("Leave empty to cite the round's sources.")
+
+
+class ConcernEntryInline(admin.StackedInline):
+    """What the round raised, concern by concern."""
+
+    model = ConcernEntry
+    form = ConcernEntryRoundForm
+    fk_name = "dialogue_round"
+    autocomplete_fields = ("concern", "sources")
+    extra = 0
+    verbose_name = _("concern discussed at this round")
+    verbose_name_plural = _("concerns discussed at this round")
+
+
+def save_round_entries(request, form, formsets):
+    """The round's sources for every entry saved without its own (the default the form promises)."""
+    round_sources = list(form.instance.sources.all())
+    for formset in formsets:
+        if formset.model is not ConcernEntry:
+            continue
+        for entry_form in formset.forms:
+            entry = entry_form.instance
+            if entry.pk and entry_form.has_changed() and not entry.sources.exists():
+                entry.sources.set(round_sources)
+
+
+class ConcernEntryInlineOnConcern(admin.TabularInline):
+    model = ConcernEntry
+    fields = ("dialogue_round", "occasion", "stated_on", "stated_on_precision", "status", "asserted_by", "statement")
+    autocomplete_fields = ("dialogue_round",)
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Concern)
+class ConcernAdmin(PublishableAdmin):
+    list_display = ("title", "country", "slug", "publication_status", "updated_at")
+    list_filter = ("country", "topics")
+    list_select_related = ("country",)
+    search_fields = ("title", "slug", "summary")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("country", "topics", "sources")
+    inlines = [ConcernEntryInlineOnConcern]
+
+
+@admin.register(ConcernEntry)
+class ConcernEntryAdmin(PublishableAdmin):
+    list_display = ("concern", "dialogue_round", "occasion", "status", "asserted_by", "publication_status")
+    list_filter = ("status", "asserted_by", "concern__country")
+    list_select_related = ("concern", "dialogue_round__country")
+    search_fields = ("concern__title", "statement", "occasion")
+    autocomplete_fields = ("concern", "dialogue_round", "sources")
+    inlines = [CitationInline]
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    list_display = ("content_type", "object_id", "field", "source", "basis", "reading")
+    list_filter = ("content_type", "basis")
+    search_fields = ("field", "source__title", "note", "reading")
+    autocomplete_fields = ("source",)
