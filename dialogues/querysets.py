@@ -42,7 +42,12 @@ class DialogueRoundQuerySet(PublishableQuerySet):
         )
 
     def for_detail(self):
-        return self.for_listing()
+        from .models import ConcernEntry
+
+        raised = ConcernEntry.objects.public().select_related("concern").order_by("concern__title", "pk")
+        return self.for_listing().prefetch_related(
+            published_citations(), Prefetch("concern_entries", queryset=raised, to_attr="public_concern_entries")
+        )
 
 
 class OrganisationQuerySet(PublishableQuerySet):

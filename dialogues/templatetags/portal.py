@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.formats import date_format, number_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from dialogues.partial_dates import PartialDate
@@ -71,3 +72,57 @@ def published_only(records):
 def published_one(record):
     """A single related record as a list, empty when it is missing or a draft."""
     return [record] if getattr(record, "is_published", False) else []
+
+
+@register.simple_tag
+def cite(record, field_name):
+    """Footnote markers for the citations of one value of `record`: each names and links its
+    source (numbered as in the record's sources block), says when the value is inferred, and
+    gives another source's differing reading. Reads `record.citations` and `record.sources`
+    (prefetched by the record's for_detail())."""
+    citations = [c for c in record.citations.all() if c.field == field_name]
+    if not citations:
+        return ""
+    numbers = {source.pk: index for index, source in enumerate(record.sources.all(), start=1)}
+    marks, readings = [], []
+    for citation in citations:
+        source = citation.source
+        number = numbers.get(source.pk)
+        target = f"#source-{number}" if number else source.get_absolute_url()
+        label = f"[{number}]" if number else "[*]"
+        if citation.reading:
+            readings.append(
+                format_html(
+                    '<span class="reading">{} <q>{}</q> <a href="{}" title="{}">{}</a>{}</span>',
+                    _("another source gives"),
+                    citation.reading,
+                    target,
+                    source.title,
+                    label,
+                    format_html(" — {}", citation.note) if citation.note else "",
+                )
+            )
+            continue
+        if citation.basis == "inferred":
+            title = _("Inferred: %(note)s (%(source)s)") % {"note": citation.note, "source": source.title}
+            marks.append(
+                format_html('<a class="cite inferred" href="{}" title="{}">{}</a>', target, title, _("inferred"))
+            )
+        else:
+            title = _("Stated by: %(source)s") % {"source": source.title}
+            marks.append(format_html('<a class="cite" href="{}" title="{}">{}</a>', target, title, label))
+    html = format_html("<sup>{}</sup>", format_html_join(" ", "{}", ((m,) for m in marks))) if marks else ""
+    if readings:
+        html = format_html("{} ({})", html, format_html_join("; ", "{}", ((r,) for r in readings)))
+    return html
+
+
+@register.filter
+def not_stated(record, field_names):
+    """ "place, EU delegation led by": the fields among `field_names` that the record leaves blank,
+    by their names, for one compact line instead of a row of "unknown" each."""
+    names = []
+    for name in field_names.split(","):
+        if getattr(record, name) in (None, ""):
+            names.append(str(record._meta.get_field(name).verbose_name))
+    return ", ".join(names)
