@@ -122,3 +122,15 @@ def is_stagnant(strip):
             break
         run += 1
     return run >= STAGNATION_ROUNDS
+
+
+def concern_rows(concerns):
+    """[(concern, state)] of a queryset of concerns, the latest change first, unrecorded last."""
+    concerns = list(concerns.select_related("country"))
+    states = concern_states(concerns, with_entries=False)
+
+    def latest_first(row):
+        current = row[1].current
+        return (current is None, -current.occasion_on.toordinal() if current else 0, row[0].title)
+
+    return sorted(((concern, states[concern.pk]) for concern in concerns), key=latest_first)

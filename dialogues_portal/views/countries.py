@@ -4,10 +4,11 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from dialogues.models import Country, DialogueRound
+from dialogues.models import Concern, Country, DialogueRound
 from dialogues.templatetags.portal import eur
+from dialogues.tracker import concern_rows
 from funding import aggregates
-from funding.models import Call, Project
+from funding.models import Call, FundingFigure, Project
 from seminars.models import Seminar
 
 from .. import charts, statistics
@@ -68,4 +69,7 @@ class CountryDetailView(CachedContentMixin, DetailView):
                 row_label=_("Year"),
             ),
             "topics_most": statistics.topics_raised_most_in(country, agenda),
+            "concerns": concern_rows(Concern.objects.published().filter(country=country)),
+            "latest_round": DialogueRound.objects.published().filter(country=country).order_by("-held_on").first(),
+            "figures": FundingFigure.objects.published().for_listing().filter(country=country),
         }

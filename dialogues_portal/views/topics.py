@@ -3,8 +3,9 @@
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
-from dialogues.models import Country, DialogueRound, Topic
+from dialogues.models import Concern, Country, DialogueRound, Topic
 from dialogues.publishing import PublicationStatus
+from dialogues.tracker import concern_rows
 from funding.models import Project
 from seminars.models import Seminar
 
@@ -57,4 +58,7 @@ class TopicDetailView(CachedContentMixin, DetailView):
             "agenda_countries": topic.dialogue_countries.published().only("name", "slug").order_by("name"),
             "story": story,
             "timeline": story.timeline,
+            "concerns": concern_rows(
+                Concern.objects.published().filter(topics=topic, country__publication_status="published")
+            ),
         }
