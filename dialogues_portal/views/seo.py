@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from dialogues.models import Country, DialogueRound, Topic
+from dialogues.models import Concern, Country, DialogueRound, Source, Topic
 from funding.models import Programme, Project
 from seminars.models import Seminar
 
@@ -22,6 +22,9 @@ class StaticSitemap(Sitemap):
             "programme-list",
             "project-list",
             "topic-list",
+            "concern-list",
+            "matrix",
+            "source-list",
         ]
 
     def location(self, item):
@@ -43,6 +46,14 @@ def record_sitemap(model, *fields):
     return type(f"{model.__name__}Sitemap", (RecordSitemap,), {"model": model, "fields": ("pk", "updated_at", *fields)})
 
 
+class ConcernSitemap(RecordSitemap):
+    model = Concern
+    fields = ("pk", "updated_at", "slug")
+
+    def items(self):
+        return super().items().filter(country__publication_status="published")  # its page names the country
+
+
 SITEMAPS = {
     "pages": StaticSitemap,
     "countries": record_sitemap(Country, "slug"),
@@ -51,6 +62,8 @@ SITEMAPS = {
     "seminars": record_sitemap(Seminar),
     "programmes": record_sitemap(Programme, "slug"),
     "projects": record_sitemap(Project),
+    "concerns": ConcernSitemap,
+    "sources": record_sitemap(Source),
 }
 
 
