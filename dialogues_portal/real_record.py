@@ -102,6 +102,17 @@ PROGRAMME_SLUGS = {
 SOURCE_KINDS = {"news_medium": SourceKind.NEWS}
 
 
+CHANGE_REASON = "Loaded from the public record (fixtures/record/)"
+
+
+def snapshot(record):
+    """What a record holds, its many-to-many relations included, to tell whether a load changed it."""
+    fields = {f.attname: getattr(record, f.attname) for f in record._meta.concrete_fields if f.name != "updated_at"}
+    for field in record._meta.many_to_many:
+        fields[field.name] = sorted(getattr(record, field.name).values_list("pk", flat=True))
+    return fields
+
+
 class RecordError(Exception):
     """A value of a record file the models refuse, with the file, the record and the reason."""
 
@@ -165,20 +176,28 @@ class _Loader:
         raise RecordError(f"{self.path.name}, {key}: {detail}") from None
 
     def save(self, key, record, *, m2m=None):
-        """Validate and save `record`, then set its many-to-many relations."""
+        """Validate and save `record` and set its many-to-many relations; its history gets one
+        entry for the whole change (not one per relation), and none when nothing changed."""
         record.publication_status = PUBLISHED
+        before = snapshot(record) if record.pk else None
+        record.skip_history_when_saving = True
         try:
             record.full_clean(validate_unique=False, validate_constraints=False)
             record.save()
+            for name, values in (m2m or {}).items():
+                if name == "sources":  # a record of the source documents keeps citing them too
+                    getattr(record, name).add(*values)
+                else:
+                    getattr(record, name).set(values)
         except (ValidationError, ValueError) as error:
             self.fail(key, error)
         except Exception as error:  # a constraint the database enforces
             self.fail(key, ValidationError(str(error)))
-        for name, values in (m2m or {}).items():
-            if name == "sources":  # a record of the source documents keeps citing them too
-                getattr(record, name).add(*values)
-            else:
-                getattr(record, name).set(values)
+        finally:
+            del record.skip_history_when_saving
+        if before is None or snapshot(record) != before:
+            record._change_reason = CHANGE_REASON
+            record.save()  # the one history entry, with the relations as they now are
         kind = record._meta.verbose_name_plural
         self.counts[str(kind)] = self.counts.get(str(kind), 0) + 1
         return record
@@ -210,7 +229,7 @@ class _Loader:
         """Replace the record's citations with the file's: `cites` {file name: [source keys]},
         `readings` [{field, value, source, note}] where sources disagree."""
         content_type = ContentType.objects.get_for_model(record)
-        Citation.objects.filter(content_type=content_type, object_id=record.pk).delete()
+        self.kept_citations = set()
         basis = dict.fromkeys(fields, CitationBasis.STATED)
         if fields.get("number") and getattr(record, "number_basis", "") == NumberBasis.INFERRED:
             basis["number"] = CitationBasis.INFERRED
@@ -229,22 +248,24 @@ class _Loader:
             self.save_citation(
                 key, content_type, record, fields[name], source, CitationBasis.STATED, str(reading["value"]), note
             )
+        stale = Citation.objects.filter(content_type=content_type, object_id=record.pk)
+        for citation in stale.exclude(pk__in=self.kept_citations):
+            citation.delete()  # one by one: the history keeps it
 
     def save_citation(self, key, content_type, record, field, source, basis, reading, note):
-        citation = Citation(
-            content_type=content_type,
-            object_id=record.pk,
-            field=field,
-            source=source,
-            basis=basis,
-            reading=reading[:300],
-            note=note[:500],
-        )
-        try:
-            citation.full_clean()
-            citation.save()
-        except ValidationError as error:
-            self.fail(key, error)
+        identity = {"content_type": content_type, "object_id": record.pk, "field": field, "source": source}
+        identity["reading"] = reading[:300]
+        values = {"basis": basis, "note": note[:500]}
+        citation = Citation.objects.filter(**identity).first() or Citation(**identity)
+        if citation.pk is None or any(getattr(citation, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(citation, name, value)
+            try:
+                citation.full_clean()
+                citation.save()
+            except ValidationError as error:
+                self.fail(key, error)
+        self.kept_citations.add(citation.pk)
 
     # -- records ----------------------------------------------------------------------------
     def source(self, item):

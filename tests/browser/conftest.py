@@ -3,7 +3,8 @@
 import os
 
 import pytest
-from django.core.management import call_command
+
+from tests.conftest import load_real_data_dump
 
 # Playwright runs an event loop in the test thread; the ORM must still be usable there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -38,9 +39,9 @@ def base_url(live_server):
 
 
 @pytest.fixture
-def site(transactional_db, live_server):
+def site(transactional_db, live_server, real_data_dump):
     """The real data, loaded for the live server (its database is flushed after each test)."""
-    call_command("load_real_data", verbosity=0)
+    load_real_data_dump(real_data_dump)
     return live_server.url
 
 
