@@ -118,7 +118,10 @@ class RecordError(Exception):
 
 
 def record_files(directory):
-    return sorted(Path(directory).glob("*.json"))
+    """The files in loading order: the countries' (which define the concerns), then the forums'
+    and the funding's (which may link to them)."""
+    later = {"forum.json": 1, "funding.json": 2}
+    return sorted(Path(directory).glob("*.json"), key=lambda path: (later.get(path.name, 0), path.name))
 
 
 @transaction.atomic
@@ -127,6 +130,8 @@ def load_record(directory):
     loader = _Loader()
     for path in record_files(directory):
         loader.load_file(path)
+    for loader.path, item in loader.links:  # once every file is in: a link may name any file's record
+        loader.link(item)
     return loader.counts
 
 
@@ -142,6 +147,7 @@ class _Loader:
         self.counts = {}
         self.topics = {topic.slug: topic for topic in Topic.objects.all()}
         self.countries = {country.iso_code: country for country in Country.objects.all()}
+        self.links = []
 
     # -- the file ---------------------------------------------------------------------------
     def load_file(self, path):
@@ -167,6 +173,15 @@ class _Loader:
             self.project(item)
         for item in funding.get("figures", []):
             self.figure(item)
+        self.links += [(path, item) for item in data.get("links", [])]
+
+    def link(self, item):
+        """A seminar or project (of this load or of the source documents) linked to concerns."""
+        model, title = (Seminar, item["seminar"]) if "seminar" in item else (Project, item["project"])
+        record = model.objects.filter(title=title).first()
+        if record is None:
+            raise RecordError(f"{self.path.name}: links name no {model._meta.verbose_name} titled {title!r}")
+        record.concerns.add(*self.concern_list(title, item["concerns"]))
 
     def fail(self, key, error):
         messages = getattr(error, "message_dict", None) or {"": getattr(error, "messages", [str(error)])}
@@ -218,6 +233,13 @@ class _Loader:
                 self.topics[slug] = self.save(f"topic {slug}", topic, m2m={"sources": sources[:1]})
             topics.append(self.topics[slug])
         return topics
+
+    def concern_list(self, key, slugs):
+        concerns = list(Concern.objects.filter(slug__in=slugs))
+        if len(concerns) != len(set(slugs)):
+            missing = set(slugs) - {concern.slug for concern in concerns}
+            raise RecordError(f"{self.path.name}, {key}: no concern {', '.join(sorted(missing))}")
+        return concerns
 
     def country(self, key, code):
         try:
@@ -323,8 +345,12 @@ class _Loader:
         sources = self.source_list(key, item.get("sources", []))
         self.save(key, record, m2m={"topics": self.topic_list(key, item.get("topics"), sources), "sources": sources})
         self.cite(record, key, item.get("cite"), item.get("readings"), ROUND_FIELDS)
+        listed = [entry["concern"] for entry in item.get("concerns", [])]
         for entry in item.get("concerns", []):
             self.entry(key, entry, dialogue_round=record)
+        # the file says what the round raised: an entry it no longer lists goes (the history keeps it)
+        for entry in record.concern_entries.exclude(concern__slug__in=listed):
+            entry.delete()
         return record
 
     def entry(self, key, item, *, dialogue_round=None, stated=None, occasion=""):
@@ -476,11 +502,7 @@ class _Loader:
         implementer_name = re.split(r",? with |; ", item.get("implementer") or "")[0].strip()
         implementer = self.organisations(key, [implementer_name], sources) if implementer_name else [None]
         record.implementing_organisation = implementer[0]
-        concerns = [
-            Concern.objects.get(slug=slug)
-            for slug in item.get("concerns", [])
-            if Concern.objects.filter(slug=slug).exists()
-        ]
+        concerns = self.concern_list(key, item.get("concerns", []))
         self.save(
             key,
             record,

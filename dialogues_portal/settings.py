@@ -202,6 +202,7 @@ AUTHENTICATION_BACKENDS = [
 
 # --- Internationalisation: the interface speaks English and Russian.
 LANGUAGE_CODE = "en"
+FORMAT_MODULE_PATH = ["dialogues_portal.formats"]  # British dates in English
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
