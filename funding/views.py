@@ -52,13 +52,16 @@ class ProjectExportView(ExportView):
     columns = (
         Value("title"),
         Value("programme__slug", "programme", published_via="programme"),
+        # the call by id and title, not its total: a package's total repeated on each of its
+        # projects' rows would be counted once per project by whoever sums the column
+        Value("call_id", "call_id", published_via="call"),
         Value("call__title", "call", published_via="call"),
-        Value("call__total_amount_eur", "call_total_eur", published_via="call"),
         Codes("countries", "iso_code", order_by="name"),
         Codes("topics", "slug", order_by="name"),
         Value("eu_contribution_eur"),
         Date("starts_on", "starts"),
         Date("ends_on", "ends"),
+        Value("duration_note", blank_as_none=True),
         Value("status", blank_as_none=True),
         Value("summary"),
         Codes("sources", "title"),

@@ -34,6 +34,11 @@ class SeminarExportView(ExportView):
         Value("dialogue_round_id", "dialogue_round", published_via="dialogue_round"),
         Codes("topics", "slug", order_by="name"),
         Value("participating_organisations"),
+        # "more than 70" stays "more than" 70: the number alone would read as exact
+        Value("participating_organisations_qualifier"),
+        Value("edition"),
+        Value("online"),
+        Value("theme", blank_as_none=True),
         Value("summary"),
         Codes("sources", "title"),
         Value("updated_at"),

@@ -104,8 +104,8 @@ class PublishableViewSet(viewsets.ModelViewSet):
 
 SOURCE_EXAMPLE = {
     "id": 3,
-    "name": "EU and Kazakhstan hold human rights dialogue",
-    "publisher": "Council of the European Union",
+    "name": "An example source (invented)",
+    "publisher": "An example publisher",
     "published": {"date": "2008-10", "precision": "month"},
     "document_url": "https://example.org/press-release",
     "url": "https://portal.example/api/v1/sources/3/",
@@ -172,11 +172,11 @@ class OrganisationViewSet(PublishableViewSet):
     filterset=SourceFilterSet,
     create_examples=[
         OpenApiExample(
-            "A press release",
+            "An example source (invented)",
             request_only=True,
             value={
-                "title": "EU and Kazakhstan hold human rights dialogue",
-                "publisher": "Council of the European Union",
+                "title": "An example source (invented)",
+                "publisher": "An example publisher",
                 "kind": "press_release",
                 "published": {"date": "2008-10"},
                 "document_url": "https://example.org/press-release",

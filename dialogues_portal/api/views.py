@@ -32,23 +32,23 @@ CONTRIBUTION_RULE = _(
 
 CONTRIBUTION_EXAMPLE = {
     "currency": "EUR",
-    "total": "2170000.00",
+    "total": "30000.00",
     "by_programme": [
         {
             "programme": {
-                "slug": "eidhr",
-                "name": "European Instrument for Democracy and Human Rights",
-                "url": "https://portal.example/api/v1/programmes/eidhr/",
+                "slug": "example-programme",
+                "name": "Example programme",
+                "url": "https://portal.example/api/v1/programmes/example-programme/",
             },
-            "amount": "2170000.00",
+            "amount": "30000.00",
         }
     ],
-    "by_year": [{"year": 2010, "amount": "670000.00"}, {"year": 2012, "amount": "1500000.00"}],
+    "by_year": [{"year": 2001, "amount": "10000.00"}, {"year": 2002, "amount": "20000.00"}],
     "calls_counted": 2,
     "projects_counted": 0,
     "projects_amount_unknown": 3,
 }
-COUNTS_EXAMPLE = {"dialogue_rounds": 12, "seminars": 4, "projects": 9, "calls": 2}
+COUNTS_EXAMPLE = {"dialogue_rounds": 3, "seminars": 2, "projects": 1, "calls": 1}  # invented
 
 
 def country_link(request, country):
@@ -70,7 +70,7 @@ class StatsView(APIView):
         responses={200: StatsSerializer, **{code: r for code, r in READ_ERRORS.items() if code != 404}},
         examples=[
             OpenApiExample(
-                "Overall",
+                "An example (invented values)",
                 response_only=True,
                 value={
                     "counts": COUNTS_EXAMPLE,
@@ -78,11 +78,11 @@ class StatsView(APIView):
                     "countries": [
                         {
                             "country": {
-                                "code": "KZ",
-                                "name": "Kazakhstan",
-                                "url": "https://portal.example/api/v1/countries/KZ/",
+                                "code": "XX",
+                                "name": "Example country",
+                                "url": "https://portal.example/api/v1/countries/XX/",
                             },
-                            "summary_url": "https://portal.example/api/v1/countries/KZ/summary/",
+                            "summary_url": "https://portal.example/api/v1/countries/XX/summary/",
                             "counts": COUNTS_EXAMPLE,
                         }
                     ],
@@ -143,13 +143,13 @@ class CountrySummaryView(APIView):
         responses={200: CountrySummarySerializer, **READ_ERRORS},
         examples=[
             OpenApiExample(
-                "Kazakhstan",
+                "An example country (invented values)",
                 response_only=True,
                 value={
                     "country": {
-                        "code": "KZ",
-                        "name": "Kazakhstan",
-                        "url": "https://portal.example/api/v1/countries/KZ/",
+                        "code": "XX",
+                        "name": "Example country",
+                        "url": "https://portal.example/api/v1/countries/XX/",
                     },
                     "counts": COUNTS_EXAMPLE,
                     "known_eu_contribution": CONTRIBUTION_EXAMPLE,

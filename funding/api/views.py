@@ -13,16 +13,16 @@ from .serializers import CallSerializer, ProgrammeSerializer, ProjectDetailSeria
 PROJECT_EXAMPLE = {
     "url": "https://portal.example/api/v1/projects/12/",
     "id": 12,
-    "title": "Monitoring of places of detention",
+    "title": "An example project (invented for this documentation)",
     "programme": {
-        "slug": "eidhr",
-        "name": "European Instrument for Democracy and Human Rights",
-        "url": "https://portal.example/api/v1/programmes/eidhr/",
+        "slug": "example-programme",
+        "name": "Example programme",
+        "url": "https://portal.example/api/v1/programmes/example-programme/",
     },
     "call": None,
-    "countries": [{"code": "KZ", "name": "Kazakhstan", "url": "https://portal.example/api/v1/countries/KZ/"}],
+    "countries": [{"code": "XX", "name": "Example country", "url": "https://portal.example/api/v1/countries/XX/"}],
     "topics": [],
-    "eu_contribution_eur": "150000.00",
+    "eu_contribution_eur": "12345.00",
     "starts": {"date": "2010", "precision": "year"},
     "ends": None,
     "duration_months": 24,
@@ -80,7 +80,7 @@ class CallViewSet(PublishableViewSet):
     filterset=ProjectFilterSet,
     list_examples=[
         OpenApiExample(
-            "EIDHR projects in Kazakhstan (?country=KZ&programme=eidhr)",
+            "An example page of a filtered listing (invented values)",
             response_only=True,
             value={
                 "count": 1,

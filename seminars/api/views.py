@@ -10,16 +10,16 @@ from ..models import Seminar
 from .serializers import SeminarDetailSerializer, SeminarSerializer
 
 CREATE_EXAMPLE = OpenApiExample(
-    "A seminar in Almaty",
+    "An example seminar (invented)",
     request_only=True,
     value={
-        "title": "Civil society seminar on freedom of expression",
+        "title": "An example seminar (invented)",
         "kind": "seminar",
         "countries": ["KZ"],
-        "city": "Almaty",
+        "city": "Example City",
         "held": {"date": "2010-11", "precision": "month"},
         "topics": ["freedom-of-expression"],
-        "summary": "Held ahead of the dialogue round.",
+        "summary": "An invented example.",
         "sources": [3],
     },
 )
