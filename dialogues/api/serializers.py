@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
+from rest_framework.reverse import reverse
 
-from ..models import Country, DialogueRound, Organisation, Source, Topic
+from ..models import Country, DialogueFormat, DialogueRound, DialogueSeries, Organisation, Source, Topic
 from ..publishing import PublicationStatus
 from ..services import can_publish, records_publish, records_unpublish
-from .fields import CountryReference, PartialDateField, SourceReference, TopicReference
+from .fields import CountryReference, PartialDateField, ReadsValues, SourceReference, TopicReference
 
 RECORD_FIELDS = ("publication_status", "is_synthetic", "created_at", "updated_at")
 
@@ -130,7 +131,7 @@ class SourceSerializer(PublishableSerializer):
     url = identity("api:source-detail")
     published = PartialDateField("published_on", help_text=_("When the document was published."))
     document_url = serializers.URLField(
-        source="url", max_length=500, required=False, allow_blank=True, help_text=_("Where the document is published.")
+        source="url", max_length=1000, required=False, allow_blank=True, help_text=_("Where the document is published.")
     )
     archived_document = serializers.CharField(
         source="document", max_length=200, required=False, allow_blank=True, help_text=Source.document.field.help_text
@@ -143,8 +144,10 @@ class SourceSerializer(PublishableSerializer):
             "id",
             "title",
             "publisher",
+            "publisher_kind",
             "kind",
             "published",
+            "date_note",
             "document_url",
             "archived_document",
             "description",
@@ -226,8 +229,48 @@ class OrganisationSerializer(PublishableSerializer):
         extra_kwargs = record_extra_kwargs()
 
 
+@extend_schema_field({"type": "string", "enum": list(DialogueSeries.values), "readOnly": True})
+class SeriesField(ReadsValues, serializers.Field):
+    """The numbered series a round belongs to, which follows from its format (read-only)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def value_paths(self):
+        return ("format",)
+
+    def from_values(self, round_format):
+        return DialogueSeries.SUBCOMMITTEE if round_format == DialogueFormat.SUBCOMMITTEE else DialogueSeries.DIALOGUE
+
+    def to_representation(self, instance):
+        return self.from_values(*self.values_of(instance))
+
+
+class CitationSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text=_("The field whose value is cited."))
+    basis = serializers.CharField(help_text=_("stated, or inferred (the note says from what)."))
+    reading = serializers.CharField(
+        help_text=_("Another value this source gives; blank when it supports the shown one.")
+    )
+    note = serializers.CharField()
+    source = serializers.SerializerMethodField()
+
+    def get_source(self, citation) -> dict:
+        request = self.context.get("request")
+        return {
+            "id": citation.source_id,
+            "title": citation.source.title,
+            "page": citation.source.url or None,
+            "url": reverse("api:source-detail", kwargs={"pk": citation.source_id}, request=request),
+        }
+
+
 class DialogueRoundSerializer(PublishableSerializer):
     url = identity("api:dialogueround-detail")
+    series = SeriesField(help_text=_("dialogue, or subcommittee: two numberings, never added together."))
+    held_until = serializers.DateField(
+        required=False, allow_null=True, help_text=_("The last day of a round over several days.")
+    )
     country = CountryReference(queryset=Country.objects.all())
     held = PartialDateField("held_on", required=True, help_text=_("When the round was held."))
     topics = TopicReference(many=True, queryset=Topic.objects.all(), required=False)
@@ -240,12 +283,30 @@ class DialogueRoundSerializer(PublishableSerializer):
             "id",
             "country",
             "held",
+            "held_until",
+            "series",
             "place",
+            "modality",
             "format",
             "sequence_number",
+            "number_basis",
+            "number_note",
+            "alongside",
+            "alongside_number",
+            "eu_lead",
+            "partner_lead",
             "topics",
             "summary",
             "sources",
             *RECORD_FIELDS,
         )
         extra_kwargs = {**record_extra_kwargs(), "sequence_number": {"min_value": 1}}
+
+
+class DialogueRoundDetailSerializer(DialogueRoundSerializer):
+    citations = CitationSerializer(
+        many=True, read_only=True, help_text=_("Which source states which value, or how a value was inferred.")
+    )
+
+    class Meta(DialogueRoundSerializer.Meta):
+        fields = (*DialogueRoundSerializer.Meta.fields, "citations")

@@ -26,6 +26,7 @@ from .schema import document_resource
 from .serializers import (
     CountryDetailSerializer,
     CountrySerializer,
+    DialogueRoundDetailSerializer,
     DialogueRoundSerializer,
     OrganisationSerializer,
     SourceSerializer,
@@ -196,12 +197,13 @@ class SourceViewSet(PublishableViewSet):
     plural="dialogue rounds",
     singular="dialogue round",
     list_serializer=DialogueRoundSerializer,
-    detail_serializer=DialogueRoundSerializer,
+    detail_serializer=DialogueRoundDetailSerializer,
     filterset=DialogueRoundFilterSet,
 )
 class DialogueRoundViewSet(PublishableViewSet):
     """Meetings of the EU and a country's officials on human rights."""
 
     model = DialogueRound
-    serializer_class = DialogueRoundSerializer
+    serializer_class = DialogueRoundDetailSerializer
+    list_serializer_class = DialogueRoundSerializer
     filterset_class = DialogueRoundFilterSet
