@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 
 from dialogues.publishing import PublishableQuerySet
-from dialogues.querysets import country_codes, published_sources, published_topics
+from dialogues.querysets import country_codes, published_citations, published_sources, published_topics
 
 
 def places():
@@ -60,7 +60,7 @@ class ProjectQuerySet(PublishableQuerySet):
         return (
             self.for_listing()
             .select_related("implementing_organisation")
-            .prefetch_related(Prefetch("places", queryset=places()))
+            .prefetch_related(Prefetch("places", queryset=places()), published_citations())
         )
 
 

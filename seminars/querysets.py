@@ -3,7 +3,7 @@
 from django.db.models import Prefetch
 
 from dialogues.publishing import PublishableQuerySet
-from dialogues.querysets import country_codes, published_sources, published_topics
+from dialogues.querysets import country_codes, published_citations, published_sources, published_topics
 
 
 class SeminarQuerySet(PublishableQuerySet):
@@ -20,4 +20,5 @@ class SeminarQuerySet(PublishableQuerySet):
         return self.for_listing().prefetch_related(
             Prefetch("organisers", queryset=Organisation.objects.published().order_by("name")),
             "recommendations",
+            published_citations(),
         )
