@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
 from dialogues.models import Concern, ConcernEntry, ConcernStatus, Country, DialogueRound, Topic
 from funding.models import Project
@@ -573,9 +574,37 @@ QUERY_BUDGETS = [
 
 
 @pytest.mark.parametrize("rows", [1, 20])
-@pytest.mark.parametrize(("path", "queries"), QUERY_BUDGETS)
-def test_tracker_pages_make_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows, path, queries):
+def test_tracker_pages_make_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
     first = tracker_records(rows)
-    with django_assert_max_num_queries(queries):
-        response = client.get(path.format(slug=first.slug))
-    assert response.status_code == 200
+    for path, queries in QUERY_BUDGETS:
+        cache.clear()  # each page computed afresh, none from another's cached figures
+        with django_assert_max_num_queries(queries, info=path):
+            response = client.get(path.format(slug=first.slug))
+        assert response.status_code == 200, path
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        1,
+        pytest.param(
+            20,
+            marks=pytest.mark.xfail(
+                reason="matrix.py calls contribution_of_projects() once a cell, and each call with a package "
+                "reads that package's members: one query more for every cell with a package (28 at 20 cells)",
+                strict=True,
+            ),
+        ),
+    ],
+)
+def test_matrix_queries_do_not_grow_with_its_cells(client, django_assert_max_num_queries, cells):
+    country = make_country("KZ")
+    programme = make_programme()
+    for _ in range(cells):
+        topic = make_topic()
+        package = make_call(programme=programme, total_amount_eur=Decimal("1000"), year=2010)
+        make_project(programme=programme, call=package, countries=[country], topics=[topic])
+    # as for /matrix/ above: 8, and the members of the cells' packages (1)
+    with django_assert_max_num_queries(9):
+        response = client.get("/matrix/")
+    assert len(response.context["table"].topics) == cells
