@@ -71,5 +71,6 @@ class CountryDetailView(CachedContentMixin, DetailView):
             "topics_most": statistics.topics_raised_most_in(country, agenda),
             "concerns": concern_rows(Concern.objects.published().filter(country=country)),
             "latest_round": DialogueRound.objects.published().filter(country=country).order_by("-held_on").first(),
+            "earliest_round": DialogueRound.objects.published().filter(country=country).order_by("held_on").first(),
             "figures": FundingFigure.objects.published().for_listing().filter(country=country),
         }
