@@ -82,6 +82,10 @@ def published_citations():
 
 
 class ConcernQuerySet(PublishableQuerySet):
+    def public(self):
+        """Published concerns of published countries: a concern's title and page name its country."""
+        return self.published().filter(country__publication_status="published")
+
     def for_listing(self):
         return self.select_related("country").prefetch_related(
             Prefetch("topics", queryset=published_topics()), published_sources()

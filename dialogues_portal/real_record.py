@@ -130,8 +130,8 @@ def load_record(directory):
     loader = _Loader()
     for path in record_files(directory):
         loader.load_file(path)
-    for loader.path, item in loader.links:  # once every file is in: a link may name any file's record
-        loader.link(item)
+    for path, item in loader.links:  # once every file is in: a link may name any file's record
+        loader.link(path, item)
     return loader.counts
 
 
@@ -175,8 +175,9 @@ class _Loader:
             self.figure(item)
         self.links += [(path, item) for item in data.get("links", [])]
 
-    def link(self, item):
+    def link(self, path, item):
         """A seminar or project (of this load or of the source documents) linked to concerns."""
+        self.path = path
         model, title = (Seminar, item["seminar"]) if "seminar" in item else (Project, item["project"])
         record = model.objects.filter(title=title).first()
         if record is None:

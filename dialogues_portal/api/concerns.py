@@ -208,7 +208,7 @@ class ConcernViewSet(viewsets.ReadOnlyModelViewSet):
     public_response_cache = {"list"}
 
     def get_queryset(self):
-        concerns = Concern.objects.published().filter(country__publication_status="published")
+        concerns = Concern.objects.public()
         return concerns.for_listing()
 
     def get_serializer_class(self):

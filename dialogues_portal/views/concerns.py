@@ -8,7 +8,7 @@ EU contribution of the projects that work on it is counted by funding/aggregates
 import csv
 
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
@@ -35,7 +35,9 @@ class ConcernListView(FilteredListView):
     model = Concern
     filterset_class = ConcernFilterSet
     template_name = "portal/concern_list.html"
-    export_url_name = None
+
+    def get_queryset(self):
+        return Concern.objects.public().for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -55,13 +57,9 @@ class ConcernDetailView(DetailView):
     slug_field = slug_url_kwarg = "slug"
 
     def get_queryset(self):
-        return Concern.objects.visible_to(self.request.user).for_detail()
-
-    def get_object(self, queryset=None):
-        concern = super().get_object(queryset)
-        if not concern.is_published and not concern.country.is_published:
-            raise Http404
-        return concern
+        if self.request.user.has_perm("dialogues.change_concern"):  # editors preview drafts
+            return Concern.objects.all().for_detail()
+        return Concern.objects.public().for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -89,9 +89,7 @@ class StatusChangesFeed(Feed):
     def get_object(self, request, slug=None):
         name = request.resolver_match.url_name
         if name == "concern-feed":
-            return get_object_or_404(
-                Concern.objects.published().filter(country__publication_status="published"), slug=slug
-            )
+            return get_object_or_404(Concern.objects.public(), slug=slug)
         if name == "country-status-feed":
             return get_object_or_404(Country.objects.published(), slug=slug)
         return None
@@ -114,7 +112,7 @@ class StatusChangesFeed(Feed):
         return _("Each time the recorded status of a concern changed, with who said so.")
 
     def items(self, scope):
-        concerns = Concern.objects.published().filter(country__publication_status="published")
+        concerns = Concern.objects.public()
         concerns = concerns.select_related("country")
         if isinstance(scope, Concern):
             concerns = concerns.filter(pk=scope.pk)

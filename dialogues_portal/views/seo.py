@@ -51,7 +51,7 @@ class ConcernSitemap(RecordSitemap):
     fields = ("pk", "updated_at", "slug")
 
     def items(self):
-        return super().items().filter(country__publication_status="published")  # its page names the country
+        return Concern.objects.public().only(*self.fields).order_by("pk")  # its page names the country
 
 
 SITEMAPS = {

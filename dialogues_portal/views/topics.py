@@ -59,6 +59,6 @@ class TopicDetailView(CachedContentMixin, DetailView):
             "story": story,
             "timeline": story.timeline,
             "concerns": concern_rows(
-                Concern.objects.published().filter(topics=topic, country__publication_status="published")
+                Concern.objects.public().filter(topics=topic)
             ),
         }
