@@ -3,6 +3,7 @@
 A country that is not public is never named: the title then reads without it.
 """
 
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -32,4 +33,4 @@ def round_title(dialogue_round, country_name):
     name = name % values
     if dialogue_round.sequence_number:
         name = _("%(ordinal)s %(name)s") % {"ordinal": ordinal(dialogue_round.sequence_number), "name": name}
-    return _("%(name)s, %(date)s") % {"name": name, "date": values["date"]}
+    return capfirst(_("%(name)s, %(date)s") % {"name": name, "date": values["date"]})
