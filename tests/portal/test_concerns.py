@@ -69,11 +69,6 @@ def test_listing_shows_published_concerns_with_their_current_status(client, kaza
     assert "Partner commitment" in body and "according to the partner government" in body
 
 
-@pytest.mark.xfail(
-    reason="ConcernListView lists the published concerns of a draft country (the API, the feeds, the "
-    "topic page and the sitemap leave them out)",
-    strict=True,
-)
 def test_concern_of_a_draft_country_is_not_listed(client):
     hidden = make_country("XX", name="Hidden country", publication_status=DRAFT)
     make_concern(country=hidden, slug="of-a-draft-country")
@@ -210,11 +205,6 @@ def test_draft_concern_is_404_for_the_public(client, kazakhstan):
     assert client.get("/concerns/nowhere/").status_code == 404
 
 
-@pytest.mark.xfail(
-    reason="ConcernDetailView 404s only when the concern AND its country are drafts (`and` for `or`): "
-    "a published concern of a draft country is shown, and its title names the country",
-    strict=True,
-)
 def test_concern_of_a_draft_country_is_404_for_the_public(client):
     hidden = make_country("XX", name="Hidden country", publication_status=DRAFT)
     make_concern(country=hidden, slug="of-a-draft-country")
