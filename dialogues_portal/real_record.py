@@ -152,28 +152,39 @@ class _Loader:
     # -- the file ---------------------------------------------------------------------------
     def load_file(self, path):
         self.path = path
-        data = json.loads(path.read_text(encoding="utf-8"))
-        self.sources = {item["key"]: self.source(item) for item in data.get("sources", [])}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as error:
+            raise RecordError(f"{path.name}: not a JSON file ({error})") from None
+        self.sources = {item["key"]: self.each(item, self.source) for item in data.get("sources", [])}
         for item in data.get("new_topics", []):
             RECORD_TOPICS.setdefault(item["slug"], item["name"])
-        self.concerns = {item["key"]: self.concern(item, data) for item in data.get("concerns", [])}
-        self.rounds = {}
-        for item in data.get("rounds", []):
-            self.rounds[item["key"]] = self.dialogue_round(item)
+        self.concerns = {item["key"]: self.each(item, self.concern, data) for item in data.get("concerns", [])}
+        self.rounds = {item["key"]: self.each(item, self.dialogue_round) for item in data.get("rounds", [])}
         for item in data.get("statements", []):
-            self.statement(item)
+            self.each(item, self.statement)
         for item in data.get("seminars", []):
-            self.seminar(item)
+            self.each(item, self.seminar)
         funding = data.get("funding") or {}
-        self.programmes = {item["key"]: self.programme(item) for item in funding.get("programmes", [])}
+        self.programmes = {item["key"]: self.each(item, self.programme) for item in funding.get("programmes", [])}
         self.packages = {}
         for item in sorted(funding.get("packages", []), key=lambda item: item.get("parent") is not None):
-            self.packages[item["key"]] = self.package(item)
+            self.packages[item["key"]] = self.each(item, self.package)
         for item in funding.get("projects", []):
-            self.project(item)
+            self.each(item, self.project)
         for item in funding.get("figures", []):
-            self.figure(item)
+            self.each(item, self.figure)
         self.links += [(path, item) for item in data.get("links", [])]
+
+    def each(self, item, load, *args):
+        """`load(item)`, any bad value of the item reported with the file and the item's key."""
+        try:
+            return load(item, *args)
+        except RecordError:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            name = item.get("key") or item.get("concern") or item.get("statement") or "an item"
+            raise RecordError(f"{self.path.name}, {name}: {type(error).__name__}: {error}") from None
 
     def link(self, path, item):
         """A seminar or project (of this load or of the source documents) linked to concerns."""
@@ -182,7 +193,7 @@ class _Loader:
         record = model.objects.filter(title=title).first()
         if record is None:
             raise RecordError(f"{self.path.name}: links name no {model._meta.verbose_name} titled {title!r}")
-        record.concerns.add(*self.concern_list(title, item["concerns"]))
+        add_missing(record, "concerns", self.concern_list(title, item["concerns"]))
 
     def fail(self, key, error):
         messages = getattr(error, "message_dict", None) or {"": getattr(error, "messages", [str(error)])}
@@ -440,7 +451,7 @@ class _Loader:
             record = Programme(slug=slug, name=item["name"][:200], acronym=(item.get("acronym") or "")[:30])
             record.summary = item.get("summary") or ""
             return self.save(key, record, m2m={"sources": sources})
-        record.sources.add(*sources)  # a programme the source documents hold keeps their text
+        add_missing(record, "sources", sources)  # a programme the source documents hold keeps their text
         return record
 
     def programme_of(self, key, name):
@@ -543,6 +554,15 @@ class _Loader:
         self.save(key, record, m2m={"sources": self.source_list(key, [item["source"]])})
 
 
+def add_missing(record, name, values):
+    """Add to a relation what it lacks: a change (and a history entry) only when there is one."""
+    relation = getattr(record, name)
+    present = set(relation.values_list("pk", flat=True))
+    missing = [value for value in values if value.pk not in present]
+    if missing:
+        relation.add(*missing)
+
+
 def held(citations, fields):
     """The cites or readings of values the record holds (an approximate amount is a stated figure's)."""
     if isinstance(citations, dict):
@@ -554,7 +574,7 @@ def qualifier(value):
     """A record file's qualifier as the portal's choice ("approximately" is "about")."""
     value = {"approximately": Qualifier.ABOUT, None: Qualifier.EXACT, "": Qualifier.EXACT}.get(value, value)
     if value not in Qualifier.values:
-        raise RecordError(f"unknown qualifier {value!r}")
+        raise ValueError(f"unknown qualifier {value!r}")
     return value
 
 

@@ -231,13 +231,25 @@ class ProjectsContribution:
     projects_amount_unknown: int = 0
 
 
-def contribution_of_projects(projects):
+def package_members(packages):
+    """{package id: ids of its published projects, its parts' included}, in one query."""
+    members = defaultdict(set)
+    rows = Project.objects.published().filter(Q(call__in=packages) | Q(call__parent__in=packages))
+    for pk, call, parent in rows.values_list("pk", "call", "call__parent"):
+        for package in (call, parent):
+            if package in packages:
+                members[package].add(pk)
+    return members
+
+
+def contribution_of_projects(projects, members=None):
     """The known EU contribution of a set of published projects (a concern's, a country's on one
     topic), by the same rule: a package's stated total counts when every published project of the
     package lies in the set (its projects' own amounts then do not count again); any other
     project counts its own known amount. A package part of the set shares cannot be apportioned.
 
-    `projects`: Project instances with `call` and `call.parent` loaded (for_listing())."""
+    `projects`: Project instances with `call` and `call.parent` loaded (for_listing());
+    `members`: package_members() of their packages, when the caller computes many sets at once."""
     projects = [p for p in projects if p.is_published and (p.programme is None or p.programme.is_published)]
     ids = {p.pk for p in projects}
     packages = {}
@@ -246,12 +258,8 @@ def contribution_of_projects(projects):
             if call is not None and call.is_published and call.total_amount_eur is not None:
                 packages.setdefault(call.pk, call)
     # a package counts when all its published projects (its parts' included) are in the set
-    members = defaultdict(set)
-    rows = Project.objects.published().filter(Q(call__in=packages) | Q(call__parent__in=packages))
-    for pk, call, parent in rows.values_list("pk", "call", "call__parent"):
-        for package in (call, parent):
-            if package in packages:
-                members[package].add(pk)
+    if members is None:
+        members = package_members(set(packages))
     whole = {pk: call for pk, call in packages.items() if members[pk] <= ids}
     # the outermost whole package counts; parts under it do not
     counted = {pk: call for pk, call in whole.items() if call.parent_id not in whole}

@@ -312,7 +312,7 @@ class DialogueRound(PublishableModel):
         blank=True,
         default="",
         db_default="",
-        help_text=_("Whether a source states the number or it is inferred from the sequence; blank without one."),
+        help_text=_("Whether a source states the number (the default) or it is inferred from the sequence."),
     )
     number_note = models.CharField(
         _("how the number was inferred"),
@@ -410,6 +410,19 @@ class DialogueRound(PublishableModel):
     def get_absolute_url(self):
         return reverse("dialogueround-detail", kwargs={"pk": self.pk})
 
+    def clean(self):
+        super().clean()
+        self.normalise_number_basis()
+
+    def normalise_number_basis(self):
+        """A number typed without a basis is the one a source states (an inferred number is chosen
+        as such, with its note); no number, no basis."""
+        if self.sequence_number is None:
+            self.number_basis = ""
+        elif not self.number_basis:
+            self.number_basis = NumberBasis.STATED
+
     def save(self, *args, **kwargs):
         normalise_partial_dates(self, "held_on")
+        self.normalise_number_basis()
         super().save(*args, **kwargs)

@@ -58,7 +58,5 @@ class TopicDetailView(CachedContentMixin, DetailView):
             "agenda_countries": topic.dialogue_countries.published().only("name", "slug").order_by("name"),
             "story": story,
             "timeline": story.timeline,
-            "concerns": concern_rows(
-                Concern.objects.public().filter(topics=topic)
-            ),
+            "concerns": concern_rows(Concern.objects.public().filter(topics=topic)),
         }

@@ -5,10 +5,13 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from dialogues.models import DialogueRound
+from dialogues.models import Citation, DialogueRound
+from funding.models import FundingFigure
 from tests.factories import (
     make_call,
+    make_concern,
     make_country,
+    make_entry,
     make_organisation,
     make_place,
     make_project,
@@ -27,6 +30,14 @@ def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
+# a round's page holds two inlines (what it raised, the citations of its values): none here
+INLINES_EMPTY = {
+    f"{prefix}-{name}": value
+    for prefix in ("concern_entries", "dialogues-citation-content_type-object_id")
+    for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"), ("MAX_NUM_FORMS", "1000"))
+}
+
+
 def test_every_content_model_is_in_the_admin():
     expected = {
         m
@@ -43,10 +54,14 @@ def some_rows(count):
     for _ in range(count):
         make_project(countries=[country], topics=[topic])
         make_seminar(countries=[country], topics=[topic])
-        make_round(country=country, topics=[topic])
+        dialogue_round = make_round(country=country, topics=[topic])
         make_organisation(country=country)
         make_call(country=country)
         make_place(country)
+        concern = make_concern(country=country, topics=[topic])
+        make_entry(concern, dialogue_round)
+        Citation.objects.create(record=dialogue_round, field="held_on", source=dialogue_round.sources.first())
+        FundingFigure.objects.create(statement="About an example amount a year", amount_eur=1000, period="per_year")
 
 
 @pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda m: m._meta.model_name)
@@ -96,6 +111,7 @@ def test_an_editor_enters_a_dialogue_round_with_topics_and_sources(editor_client
             "topics": [topic.pk],
             "summary": "Second round.",
             "sources": [source.pk],
+            **INLINES_EMPTY,
             "_save": "Save",
         },
     )
@@ -118,6 +134,7 @@ def test_an_editor_cannot_publish(editor_client):
             "format": "structured",
             "sources": [source.pk],
             "publication_status": "published",
+            **INLINES_EMPTY,
             "_save": "Save",
         },
     )
@@ -148,6 +165,7 @@ def test_a_published_record_needs_a_source_in_the_form(publisher_client):
             "held_on_precision": "month",
             "format": "structured",
             "publication_status": "published",
+            **INLINES_EMPTY,
             "_save": "Save",
         },
     )
@@ -166,6 +184,7 @@ def test_bad_input_in_the_admin_is_an_error_not_a_500(editor_client):
             "held_on_precision": "month",
             "format": "nonsense",
             "sequence_number": "-3",
+            **INLINES_EMPTY,
             "_save": "Save",
         },
     )

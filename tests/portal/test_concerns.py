@@ -575,17 +575,7 @@ def test_tracker_pages_make_a_fixed_number_of_queries(client, django_assert_max_
 
 @pytest.mark.parametrize(
     "cells",
-    [
-        1,
-        pytest.param(
-            20,
-            marks=pytest.mark.xfail(
-                reason="matrix.py calls contribution_of_projects() once a cell, and each call with a package "
-                "reads that package's members: one query more for every cell with a package (28 at 20 cells)",
-                strict=True,
-            ),
-        ),
-    ],
+    [1, 20],
 )
 def test_matrix_queries_do_not_grow_with_its_cells(client, django_assert_max_num_queries, cells):
     country = make_country("KZ")

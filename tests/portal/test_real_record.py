@@ -189,12 +189,6 @@ def history_entries():
     return sum(model.history.count() for model in (DialogueRound, Seminar, Call, Project, Concern, ConcernEntry))
 
 
-@pytest.mark.xfail(
-    reason="load_real_data first loaddata's the source documents again, which resets the records the public "
-    "record completes (e.g. Turkmenistan's 1st round back to June 2008, number inferred); the record loader "
-    "then sets them back: each load adds history entries (6 rounds, 2 projects) though nothing changed",
-    strict=True,
-)
 def test_loading_again_records_no_history_entry(loaded):
     before = history_entries()
     call_command("load_real_data", verbosity=0)
@@ -261,11 +255,6 @@ def test_an_inferred_number_without_its_note_is_refused(loaded, tmp_path):
     assert "zz.json" in message and "zz-hrd-1" in message and nothing_written
 
 
-@pytest.mark.xfail(
-    reason="real_record.py parses dates before its try block: a bad date raises ValueError (a traceback from "
-    "load_real_data), not a RecordError naming the file and the record",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "content",
     [
@@ -281,10 +270,6 @@ def test_a_bad_date_names_the_file_and_the_record_and_writes_nothing(loaded, tmp
     assert "zz.json" in message and nothing_written
 
 
-@pytest.mark.xfail(
-    reason="real_record.qualifier() raises RecordError('unknown qualifier ...') without the file or the record",
-    strict=True,
-)
 def test_an_unknown_qualifier_names_the_file_and_the_record(loaded, tmp_path):
     package = {
         "key": "zz-package",

@@ -11,15 +11,21 @@ class Command(BaseCommand):
     help = "Load the portal's real data from fixtures/ (safe to run again: records are updated in place)."
 
     def handle(self, *args, **options):
-        paths = [str(settings.BASE_DIR / "fixtures" / name) for name in REAL_DATA_FIXTURES]
-        call_command("loaddata", *paths, verbosity=0)
+        from dialogues.models import Country
+
+        # The source documents' records, once: the public record completes some of them (a round's
+        # day, a seminar's title), and loading the documents again would undo that until the record
+        # is loaded again, writing history for nothing.
+        if not Country.objects.exists():
+            paths = [str(settings.BASE_DIR / "fixtures" / name) for name in REAL_DATA_FIXTURES]
+            call_command("loaddata", *paths, verbosity=0)
         from dialogues_portal.real_record import RecordError, load_record
 
         try:
             load_record(settings.BASE_DIR / "fixtures" / "record")
         except RecordError as error:
             raise CommandError(str(error)) from None
-        from dialogues.models import Country, DialogueRound
+        from dialogues.models import DialogueRound
         from funding.models import Project
         from seminars.models import Seminar
 
