@@ -259,20 +259,20 @@ class _Loader:
         except (KeyError, AttributeError):
             raise RecordError(f"{self.path.name}, {key}: unknown country {code!r}") from None
 
-    def cite(self, record, key, cites, readings, fields):
+    def cite(self, record, key, cites, readings, fields, inferred=None):
         """Replace the record's citations with the file's: `cites` {file name: [source keys]},
         `readings` [{field, value, source, note}] where sources disagree."""
         content_type = ContentType.objects.get_for_model(record)
         self.kept_citations = set()
-        basis = dict.fromkeys(fields, CitationBasis.STATED)
+        inferred = dict(inferred or {})  # {file name: how it was inferred}
         if fields.get("number") and getattr(record, "number_basis", "") == NumberBasis.INFERRED:
-            basis["number"] = CitationBasis.INFERRED
+            inferred["number"] = record.number_note
         for name, source_keys in (cites or {}).items():
             if name not in fields:
                 raise RecordError(f"{self.path.name}, {key}: cites {name!r}, which it does not hold")
+            basis = CitationBasis.INFERRED if name in inferred else CitationBasis.STATED
             for source in self.source_list(key, source_keys):
-                note = record.number_note if basis[name] == CitationBasis.INFERRED else ""
-                self.save_citation(key, content_type, record, fields[name], source, basis[name], "", note)
+                self.save_citation(key, content_type, record, fields[name], source, basis, "", inferred.get(name, ""))
         for reading in readings or []:
             name = reading["field"]
             if name not in fields:
@@ -440,7 +440,9 @@ class _Loader:
             for name, field in SEMINAR_FIELDS.items()
             if name != "participants" or record.participating_organisations
         }
-        self.cite(record, key, held(item.get("cite"), fields), held(item.get("readings"), fields), fields)
+        # "<name>_basis": "inferred" (with "<name>_note"): the cited page lets the value be inferred
+        inferred = {name: item.get(f"{name}_note") or "" for name in fields if item.get(f"{name}_basis") == "inferred"}
+        self.cite(record, key, held(item.get("cite"), fields), held(item.get("readings"), fields), fields, inferred)
 
     def programme(self, item):
         key = item["key"]

@@ -101,21 +101,23 @@ def make_project(programme=None, countries=None, topics=(), sources=None, **fiel
 
 
 def make_records(n, *, country=None, topic=None, programme=None):
-    """`n` published dialogue rounds, seminars and projects about one country and topic, each with
-    a source, for query-count tests at 1 and 50+ rows. Returns (country, topic, programme)."""
+    """`n` published dialogue rounds (each raising a concern), seminars and projects about one
+    country and topic, each with a source, for query-count tests at 1 and 50+ rows. Returns
+    (country, topic, programme)."""
     country = country or make_country()
     topic = topic or make_topic()
     programme = programme or make_programme()
     call = make_call(programme=programme, country=country, year=2010, total_amount_eur=1000)
     source = make_source()
     for i in range(n):
-        make_round(
+        dialogue_round = make_round(
             country=country,
             topics=[topic],
             sources=[source],
             held_on=datetime.date(2000 + i % 25, 1 + i % 12, 1),
             sequence_number=i + 1,
         )
+        make_entry(make_concern(country=country, topics=[topic], sources=[source]), dialogue_round, sources=[source])
         make_seminar(countries=[country], topics=[topic], sources=[source], held_on=datetime.date(2001 + i % 20, 3, 1))
         make_project(
             programme=programme,

@@ -20,7 +20,7 @@ from rest_framework.fields import SkipField
 
 from ..models import DialogueRound, Place
 from ..partial_dates import DatePrecision, PartialDate
-from ..publishing import PublishableModel
+from ..publishing import PublicationStatus, PublishableModel
 
 PLACEHOLDERS = {int: 918273645, str: "zz-placeholder-zz"}
 
@@ -282,12 +282,17 @@ class DialogueRoundReference(ReferenceField):
 
     def value_paths(self):
         # country is select_related wherever a round is referenced (querysets.py)
-        return ("pk", "country__name", "held_on", "held_on_precision", "country__iso_code")
+        return (
+            *("pk", "country__name", "country__publication_status", "held_on", "held_on_precision"),
+            *("format", "sequence_number", "country__iso_code"),
+        )
 
-    def from_values(self, pk, country_name, held_on, held_on_precision, iso_code):
-        # The round's name is DialogueRound.__str__'s, given the two things it reads.
+    def from_values(self, pk, country_name, country_status, held_on, held_on_precision, round_format, number, iso_code):
+        # The round's name is DialogueRound.__str__'s, given what it reads.
+        country = SimpleNamespace(name=country_name, is_published=country_status == PublicationStatus.PUBLISHED)
         held = PartialDate.of(held_on, held_on_precision)
-        name = DialogueRound.__str__(SimpleNamespace(country=SimpleNamespace(name=country_name), held=held))
+        record = SimpleNamespace(country=country, held=held, format=round_format, sequence_number=number)
+        name = DialogueRound.__str__(record)
         return {"id": pk, "name": str(name), "country": iso_code, "url": self.url_for(pk)}
 
 

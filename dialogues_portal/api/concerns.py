@@ -15,6 +15,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from dialogues.api.pagination import ListPagination
+from dialogues.api.schema import BAD_FILTER, READ_ERRORS
 from dialogues.filtersets import ConcernFilterSet
 from dialogues.models import Concern, ConcernStatus, Voice
 from dialogues.tracker import concern_states
@@ -186,14 +187,23 @@ CONCERN_EXAMPLE = {
 
 @extend_schema_view(
     list=extend_schema(
+        tags=["concerns"],
         summary=_("List concerns"),
+        filters=True,
+        responses={
+            200: ConcernSerializer(many=True),
+            400: BAD_FILTER,
+            **{c: r for c, r in READ_ERRORS.items() if c != 404},
+        },
         examples=[
             OpenApiExample("A concern (example)", value=CONCERN_EXAMPLE, description=EXAMPLE_NOTE, response_only=True)
         ],
     ),
     retrieve=extend_schema(
+        tags=["concerns"],
         summary=_("One concern with its history"),
         parameters=[OpenApiParameter("as_of", str, description=_("Read the history as of this date (YYYY-MM-DD)."))],
+        responses={200: ConcernDetailSerializer, 400: BAD_FILTER, **READ_ERRORS},
     ),
 )
 class ConcernViewSet(viewsets.ReadOnlyModelViewSet):
@@ -265,7 +275,8 @@ class MatrixView(APIView):
 
     @extend_schema(
         tags=["statistics"],
-        responses=MatrixSerializer,
+        summary=_("The country x topic matrix"),
+        responses={200: MatrixSerializer, 400: BAD_FILTER, **{c: r for c, r in READ_ERRORS.items() if c != 404}},
         parameters=[OpenApiParameter("measure", str, enum=list(matrix.MEASURES), description=_("Default: rounds."))],
     )
     def get(self, request):

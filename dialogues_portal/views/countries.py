@@ -53,6 +53,7 @@ class CountryDetailView(CachedContentMixin, DetailView):
             projects=Project.objects.published().filter(countries=country),
         )
         known = aggregates.known_contribution(country=country)
+        rounds = DialogueRound.objects.published().filter(country=country)
         agenda = list(country.dialogue_topics.all())
         return {
             "country": country,
@@ -70,7 +71,8 @@ class CountryDetailView(CachedContentMixin, DetailView):
             ),
             "topics_most": statistics.topics_raised_most_in(country, agenda),
             "concerns": concern_rows(Concern.objects.published().filter(country=country)),
-            "latest_round": DialogueRound.objects.published().filter(country=country).order_by("-held_on").first(),
-            "earliest_round": DialogueRound.objects.published().filter(country=country).order_by("held_on").first(),
+            # their titles name the country
+            "latest_round": rounds.select_related("country").order_by("-held_on", "-pk").first(),
+            "earliest_round": rounds.select_related("country").order_by("held_on", "pk").first(),
             "figures": FundingFigure.objects.published().for_listing().filter(country=country),
         }

@@ -80,7 +80,7 @@ class CallViewSet(PublishableViewSet):
     filterset=ProjectFilterSet,
     list_examples=[
         OpenApiExample(
-            "An example page of a filtered listing (invented values)",
+            "An example page of ?country=KZ&programme=eidhr (invented values)",
             response_only=True,
             value={
                 "count": 1,

@@ -37,7 +37,8 @@ def test_detail_shows_sources_and_last_update(client):
     response = client.get(round_.get_absolute_url())
     assert b"Factsheet on dialogues" in response.content
     assert b'href="https://example.org/factsheet"' in response.content
-    assert b"seeds/1.txt" in response.content
+    assert b"seeds/1.txt" not in response.content  # a path on the server nobody can open
+    assert f'href="/sources/{source.pk}/"'.encode() in response.content  # the source's own page
     assert b"Unpublished memo" not in response.content
     assert b"Last updated" in response.content
 
@@ -160,8 +161,26 @@ def test_detail_makes_a_fixed_number_of_queries(client, django_assert_max_num_qu
     make_records(rows)
     round_ = make_round(topics=[make_topic() for _ in range(rows)], sources=[make_source() for _ in range(rows)])
     # the page's record and its country for the title (2), then for its content the round with its
-    # country (1), its published topics (1), its published sources (1); served again: the first 2
-    with django_assert_max_num_queries(5):
+    # country (1), its published topics (1), its published sources (1), its citations (1), what it
+    # raised (1); served again: the first 2
+    with django_assert_max_num_queries(7):
         assert client.get(round_.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(2):
         assert client.get(round_.get_absolute_url()).status_code == 200
+
+
+def test_each_stated_value_of_a_round_carries_its_citation(client):
+    from dialogues.models import Citation
+
+    readout, other = make_source(title="The readout", url="https://example.org/a"), make_source(title="A news item")
+    note = "after the 11th"
+    round_ = make_round(sources=[readout, other], sequence_number=12, number_basis="inferred", number_note=note)
+    Citation.objects.create(record=round_, field="held_on", source=readout)
+    Citation.objects.create(record=round_, field="sequence_number", source=readout, basis="inferred", note=note)
+    Citation.objects.create(
+        record=round_, field="held_on", source=other, reading="12 June", note="the readout is the EU's"
+    )
+    html = client.get(round_.get_absolute_url()).content.decode()
+    assert 'href="#source-1" title="Stated by: The readout">[1]</a>' in html
+    assert 'class="cite inferred"' in html and "after the 11th" in html
+    assert "another source gives <q>12 June</q>" in html and "the readout is the EU&#x27;s" in html

@@ -245,8 +245,9 @@ def test_programme_list_queries(api, django_assert_max_num_queries, db, rows):
 @pytest.mark.django_db
 def test_project_detail_queries(api, django_assert_max_num_queries):
     project = make_project(implementing_organisation=make_organisation())
-    # 1 the project with programme, call, organisation, 2 countries, 3 topics, 4 sources, 5 places.
-    with django_assert_max_num_queries(5):
+    # 1 the project with programme, call, organisation, 2 countries, 3 topics, 4 sources, 5 places,
+    # 6 citations of its values.
+    with django_assert_max_num_queries(6):
         assert api.get(f"/api/v1/projects/{project.pk}/").status_code == 200
 
 

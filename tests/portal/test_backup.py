@@ -52,7 +52,7 @@ def edited_real_data(real_data, editor_client, publisher):
     source = real_data_source()
     row = {
         "title": "Backup test project",
-        "programme": Project.objects.first().programme.slug,
+        "programme": Project.objects.filter(programme__isnull=False).first().programme.slug,
         "countries": "KZ",
         "eu_contribution_eur": "1000",
         "starts_on": "2012-05",

@@ -28,4 +28,4 @@ def test_unknown_is_translated(client):
     make_round(place="")
     round_ = make_round(place="")
     html = client.get(round_.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
-    assert "неизвестно" in html
+    assert "В источниках не указано" in html  # what no source states, in one line

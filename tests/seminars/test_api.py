@@ -116,8 +116,9 @@ def test_seminar_list_queries(api, django_assert_max_num_queries, db, rows):
 def test_seminar_detail_queries(api, django_assert_max_num_queries):
     seminar = make_seminar()
     seminar.organisers.set([make_organisation()])
-    # 1 the seminar and its round, 2 countries, 3 topics, 4 sources, 5 organisers, 6 recommendations.
-    with django_assert_max_num_queries(6):
+    # 1 the seminar and its round, 2 countries, 3 topics, 4 sources, 5 organisers, 6 recommendations,
+    # 7 citations of its values.
+    with django_assert_max_num_queries(7):
         assert api.get(f"/api/v1/seminars/{seminar.pk}/").status_code == 200
 
 
