@@ -22,6 +22,13 @@ PAGES = [
     "/topics/",
     "/topics/media-freedom/",
     "/search/?q=media",
+    "/dialogues/21/",
+    "/concerns/",
+    "/concerns/kz-torture-investigations/",
+    "/countries/kazakhstan/concerns/",
+    "/matrix/",
+    "/sources/",
+    "/sources/3/",
 ]
 
 
