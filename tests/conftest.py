@@ -103,3 +103,17 @@ def api():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture
+def kazakhstan(db):
+    from tests.factories import make_country
+
+    return make_country("KZ", name="Kazakhstan", slug="kazakhstan")
+
+
+@pytest.fixture
+def kyrgyzstan(db):
+    from tests.factories import make_country
+
+    return make_country("KG", name="Kyrgyz Republic", slug="kyrgyz-republic")

@@ -152,3 +152,12 @@ def make_entry(concern, dialogue_round=None, sources=None, **fields):
         fields.setdefault("occasion", f"Statement {next(_numbers)}")
     record = ConcernEntry.objects.create(concern=concern, dialogue_round=dialogue_round, **fields)
     return _sourced(record, sources)
+
+
+def day(year, month=1, dd=1):
+    return datetime.date(year, month, dd)
+
+
+def held(country, year, month=6, dd=15, **fields):
+    """A published round of `country` held on a day of `year`."""
+    return make_round(country=country, held_on=day(year, month, dd), held_on_precision="day", **fields)

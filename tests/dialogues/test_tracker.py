@@ -1,26 +1,15 @@
 """The follow-up tracker (dialogues/tracker.py): what a concern's history says, derived from its
 entries; and the rules the database and clean() hold an entry to."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from dialogues.models import Concern, ConcernEntry
 from dialogues.tracker import concern_states, current_status_subquery
-from tests.factories import DRAFT, make_concern, make_country, make_entry, make_round
+from tests.factories import DRAFT, day, held, make_concern, make_country, make_entry
 
 pytestmark = pytest.mark.django_db
-
-
-def day(year, month=1, dd=1):
-    return datetime.date(year, month, dd)
-
-
-def held(country, year, month=6, dd=15, **fields):
-    """A published round of `country` held on a known day."""
-    return make_round(country=country, held_on=day(year, month, dd), held_on_precision="day", **fields)
 
 
 def state_of(concern, **kwargs):

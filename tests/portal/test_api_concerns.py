@@ -1,7 +1,6 @@
 """The follow-up tracker in the API: /api/v1/concerns/ with its history and derived state, the
 known EU contribution of a concern's projects, and the country x topic matrix."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -10,13 +9,14 @@ from django.core.cache import cache
 from tests.api_helpers import results
 from tests.factories import (
     DRAFT,
+    day,
+    held,
     make_call,
     make_concern,
     make_country,
     make_entry,
     make_programme,
     make_project,
-    make_round,
     make_source,
     make_topic,
 )
@@ -24,26 +24,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def day(year, month=1, dd=1):
-    return datetime.date(year, month, dd)
-
-
-def held(country, year, month=6, dd=15, **fields):
-    return make_round(country=country, held_on=day(year, month, dd), held_on_precision="day", **fields)
-
-
 def slugs(api, query=""):
     return sorted(row["slug"] for row in results(api.get(f"/api/v1/concerns/?{query}")))
-
-
-@pytest.fixture
-def kazakhstan(db):
-    return make_country("KZ", name="Kazakhstan", slug="kazakhstan")
-
-
-@pytest.fixture
-def kyrgyzstan(db):
-    return make_country("KG", name="Kyrgyz Republic", slug="kyrgyz-republic")
 
 
 # --- The list ------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 concerns, the country x topic matrix with its CSV, the status-change feeds; drafts and bad input."""
 
 import csv
-import datetime
 import io
 import random
 import re
@@ -16,13 +15,14 @@ from funding.models import Project
 from tests.factories import (
     DRAFT,
     PUBLISHED,
+    day,
+    held,
     make_call,
     make_concern,
     make_country,
     make_entry,
     make_programme,
     make_project,
-    make_round,
     make_source,
     make_topic,
 )
@@ -32,27 +32,9 @@ pytestmark = pytest.mark.django_db
 BAD_FILTERS = ["as_of=2021-13-45", "as_of=yesterday", "status=bogus", "year_from=abc", "year_to=99999", "country=XX"]
 
 
-def day(year, month=1, dd=1):
-    return datetime.date(year, month, dd)
-
-
-def held(country, year, month=6, dd=15, **fields):
-    return make_round(country=country, held_on=day(year, month, dd), held_on_precision="day", **fields)
-
-
 def listed(response):
     assert response.status_code == 200
     return [concern.slug for concern, _state in response.context["rows"]]
-
-
-@pytest.fixture
-def kazakhstan(db):
-    return make_country("KZ", name="Kazakhstan", slug="kazakhstan")
-
-
-@pytest.fixture
-def kyrgyzstan(db):
-    return make_country("KG", name="Kyrgyz Republic", slug="kyrgyz-republic")
 
 
 # --- /concerns/ --------------------------------------------------------------------------------------
