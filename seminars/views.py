@@ -37,7 +37,6 @@ class SeminarExportView(ExportView):
         # "more than 70" stays "more than" 70: the number alone would read as exact
         Value("participating_organisations_qualifier"),
         Value("edition"),
-        Value("online"),
         Value("theme", blank_as_none=True),
         Value("summary"),
         Codes("sources", "title"),
