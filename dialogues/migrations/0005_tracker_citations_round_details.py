@@ -218,7 +218,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dialogueround',
             name='number_basis',
-            field=models.CharField(blank=True, choices=[('stated', 'stated by the source'), ('inferred', 'inferred from the sequence')], db_default='', default='', help_text='Whether a source states the number or it is inferred from the sequence; blank without one.', max_length=8, verbose_name='basis of the number'),
+            field=models.CharField(blank=True, choices=[('stated', 'stated by the source'), ('inferred', 'inferred from the sequence')], db_default='', default='', help_text='Whether a source states the number (the default) or it is inferred from the sequence.', max_length=8, verbose_name='basis of the number'),
         ),
         migrations.AddField(
             model_name='dialogueround',
@@ -268,7 +268,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicaldialogueround',
             name='number_basis',
-            field=models.CharField(blank=True, choices=[('stated', 'stated by the source'), ('inferred', 'inferred from the sequence')], db_default='', default='', help_text='Whether a source states the number or it is inferred from the sequence; blank without one.', max_length=8, verbose_name='basis of the number'),
+            field=models.CharField(blank=True, choices=[('stated', 'stated by the source'), ('inferred', 'inferred from the sequence')], db_default='', default='', help_text='Whether a source states the number (the default) or it is inferred from the sequence.', max_length=8, verbose_name='basis of the number'),
         ),
         migrations.AddField(
             model_name='historicaldialogueround',
