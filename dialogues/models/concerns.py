@@ -49,7 +49,7 @@ class Voice(models.TextChoices):
 
 
 class Concern(PublishableModel):
-    SEARCH_FIELDS = ("title", "summary")
+    """One specific human rights issue the EU raises with one country, under one or more topics."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True, help_text=_("Its stable public identifier."))
     country = models.ForeignKey(Country, verbose_name=_("country"), related_name="concerns", on_delete=models.PROTECT)
