@@ -39,7 +39,10 @@ class SourceDetailView(DetailView):
         citing = []
         for name in CITING:
             relation = getattr(self.object, name)
-            records = list(relation.published().order_by("pk")[:200])
+            records = relation.published().order_by("pk")
+            if name == "dialogue_rounds":
+                records = records.select_related("country")  # a round's title names its country
+            records = list(records[:200])
             if records:
                 citing.append((relation.model._meta.verbose_name_plural, records))
         entries = self.object.concern_entries.public().select_related("concern", "dialogue_round__country")
