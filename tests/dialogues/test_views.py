@@ -172,7 +172,8 @@ def test_detail_makes_a_fixed_number_of_queries(client, django_assert_max_num_qu
 def test_each_stated_value_of_a_round_carries_its_citation(client):
     from dialogues.models import Citation
 
-    readout, other = make_source(title="The readout", url="https://example.org/a"), make_source(title="A news item")
+    # sources are listed by title: the readout first, so its footnote is [1]
+    readout, other = make_source(title="A readout", url="https://example.org/a"), make_source(title="The news item")
     note = "after the 11th"
     round_ = make_round(sources=[readout, other], sequence_number=12, number_basis="inferred", number_note=note)
     Citation.objects.create(record=round_, field="held_on", source=readout)
@@ -181,6 +182,6 @@ def test_each_stated_value_of_a_round_carries_its_citation(client):
         record=round_, field="held_on", source=other, reading="12 June", note="the readout is the EU's"
     )
     html = client.get(round_.get_absolute_url()).content.decode()
-    assert 'href="#source-1" title="Stated by: The readout">[1]</a>' in html
+    assert 'href="#source-1" title="Stated by: A readout">[1]</a>' in html
     assert 'class="cite inferred"' in html and "after the 11th" in html
     assert "another source gives <q>12 June</q>" in html and "the readout is the EU&#x27;s" in html
