@@ -294,7 +294,13 @@ class DialogueRound(PublishableModel):
     country = models.ForeignKey(
         Country, verbose_name=_("country"), related_name="dialogue_rounds", on_delete=models.PROTECT
     )
-    held_on = models.DateField(_("held on"), help_text=_("For a month or a year, any day in it; the precision says."))
+    # Blank for a round known only by its number (a later round's number implies it was held).
+    held_on = models.DateField(
+        _("held on"),
+        null=True,
+        blank=True,
+        help_text=_("For a month or a year, any day in it; the precision says. Blank when no source dates it."),
+    )
     held_on_precision = precision_field(_("precision of the date"))
     place = models.CharField(_("place"), max_length=100, blank=True, help_text=_("Blank when no source says."))
     format = models.CharField(_("format"), max_length=12, choices=DialogueFormat.choices, db_index=True)
@@ -361,10 +367,14 @@ class DialogueRound(PublishableModel):
     class Meta(PublishableModel.Meta):
         verbose_name = _("dialogue round")
         verbose_name_plural = _("dialogue rounds")
-        ordering = ["-held_on", "country__name", "id"]
+        ordering = [models.F("held_on").desc(nulls_last=True), "country__name", "id"]
         constraints = [
             precision_constraint("dialogueround", "held_on"),
-            models.CheckConstraint(condition=~Q(held_on_precision=""), name="dialogueround_held_on_has_precision"),
+            # a round is known by its date or by its number (then the number says it was held)
+            models.CheckConstraint(
+                condition=Q(held_on__isnull=False) | Q(sequence_number__isnull=False),
+                name="dialogueround_dated_or_numbered",
+            ),
             models.CheckConstraint(
                 condition=Q(sequence_number__isnull=True) | Q(sequence_number__gte=1),
                 name="dialogueround_sequence_number_from_one",
