@@ -9,7 +9,7 @@ funding `programme`, `status`, `min_amount`, `max_amount`. An unknown value is a
 import django_filters
 from django import forms
 from django.contrib.postgres.fields import ArrayField
-from django.db.models import BigIntegerField, Count, QuerySet, Value
+from django.db.models import BigIntegerField, Count, F, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -140,8 +140,16 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     so page-numbered pages neither repeat nor skip any of them."""
 
     def filter(self, qs, value):
-        ordered = super().filter(qs, value)
-        return ordered.order_by(*ordered.query.order_by, "-pk") if value else ordered
+        if not value:
+            return qs
+        return qs.order_by(*(nulls_last(self.get_ordering_value(param)) for param in value), "-pk")
+
+
+def nulls_last(name):
+    """An ordering by `name` ("-held_on") with blanks (an undated round, an unstated amount) last
+    in either direction, on PostgreSQL and SQLite alike (their defaults differ)."""
+    field = F(name.removeprefix("-"))
+    return field.desc(nulls_last=True) if name.startswith("-") else field.asc(nulls_last=True)
 
 
 def filter_series(queryset, name, value):

@@ -278,6 +278,8 @@ class PublishableResource(ModelResource):
     def _check_duplicate(self, instance, row_number, errors):
         values = {name: getattr(instance, self._meta.model._meta.get_field(name).attname) for name in self.duplicate_of}
         key = tuple(values.values())
+        if None in key:  # a blank (an undated round) identifies nothing: the constraints judge the row
+            return
         names = " + ".join(str(self._meta.model._meta.get_field(name).verbose_name) for name in self.duplicate_of)
         first = self._rows_by_key.setdefault(key, row_number)
         if first != row_number:

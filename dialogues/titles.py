@@ -17,7 +17,8 @@ def ordinal(number):
 
 
 def round_title(dialogue_round, country_name):
-    """ "13th EU–Kazakhstan human rights dialogue, December 2021"; `country_name` None: unnamed."""
+    """ "13th EU–Kazakhstan human rights dialogue, December 2021"; `country_name` None: unnamed.
+    A round no source dates is named by its number alone."""
     from .models import DialogueFormat
 
     values = {"country": country_name, "date": dialogue_round.held}
@@ -33,4 +34,6 @@ def round_title(dialogue_round, country_name):
     name = name % values
     if dialogue_round.sequence_number:
         name = _("%(ordinal)s %(name)s") % {"ordinal": ordinal(dialogue_round.sequence_number), "name": name}
+    if values["date"] is None:
+        return capfirst(name)
     return capfirst(_("%(name)s, %(date)s") % {"name": name, "date": values["date"]})

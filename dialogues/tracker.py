@@ -72,7 +72,8 @@ def occasion_date():
 
 
 def public_entries(as_of=None):
-    entries = ConcernEntry.objects.public().annotate(occasion_on=occasion_date())
+    # an entry at a round no source dates cannot take its place in a concern's story
+    entries = ConcernEntry.objects.public().annotate(occasion_on=occasion_date()).filter(occasion_on__isnull=False)
     return entries if as_of is None else entries.filter(occasion_on__lte=as_of)
 
 
@@ -98,6 +99,8 @@ def concern_states(concerns, *, as_of=None, with_entries=True):
     rounds = DialogueRound.objects.published().filter(
         country__in={c.country_id for c in concerns}, country__publication_status=PublicationStatus.PUBLISHED
     )
+    # a round known only by its number has no place on a strip drawn in date order
+    rounds = rounds.filter(held_on__isnull=False)
     if as_of is not None:
         rounds = rounds.filter(held_on__lte=as_of)
     by_country = {}
