@@ -190,3 +190,16 @@ def test_bad_input_in_the_admin_is_an_error_not_a_500(editor_client):
     )
     assert response.status_code == 200
     assert set(response.context["adminform"].form.errors) >= {"held_on", "format", "sequence_number"}
+
+
+def test_the_admin_carries_the_portal_name_and_favicon(editor_client):
+    page = editor_client.get(reverse("admin:index")).content.decode()
+    assert "Django administration" not in page and "Django site admin" not in page
+    assert "Human Rights Dialogues Portal" in page
+    assert 'rel="icon"' in page and "img/favicon.svg" in page
+
+
+def test_the_admin_name_is_translated(editor_client):
+    editor_client.cookies["django_language"] = "ru"
+    page = editor_client.get(reverse("admin:index"), headers={"accept-language": "ru"}).content.decode()
+    assert "Портал диалогов по правам человека" in page
