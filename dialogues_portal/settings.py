@@ -274,6 +274,13 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# How many reverse proxies stand in front of the portal, each appending to X-Forwarded-For: the
+# client's address is read that many entries from the right (dialogues_portal/client_address.py).
+# 0, a direct deployment: REMOTE_ADDR. Never more than there are: the client could then choose it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}")
+
 # --- Uploads (admin imports): small and bounded.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -295,7 +302,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],  # writes are JSON (415 otherwise)
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["dialogues_portal.throttling.ClientAnonRateThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # for DRF's own readings; the throttle uses client_address
     "DEFAULT_THROTTLE_RATES": {"anon": env_rate("API_ANON_RATE", "120/minute")},
     "DEFAULT_PAGINATION_CLASS": "dialogues.api.pagination.ListPagination",
     "PAGE_SIZE": 50,  # the default; `page_size` goes up to 500 (dialogues/api/pagination.py)

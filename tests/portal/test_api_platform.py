@@ -117,7 +117,8 @@ def test_cors_is_limited_to_the_api(client):
 
 
 def test_anonymous_clients_are_throttled_by_configuration():
-    assert AnonRateThrottle in api_settings.DEFAULT_THROTTLE_CLASSES
+    (throttle,) = api_settings.DEFAULT_THROTTLE_CLASSES
+    assert issubclass(throttle, AnonRateThrottle)
     assert api_settings.DEFAULT_THROTTLE_RATES["anon"] == "120/minute"
 
 
@@ -132,6 +133,28 @@ def test_too_many_anonymous_requests_get_a_429_with_retry_after(api, monkeypatch
     authenticated = APIClient()
     authenticated.force_authenticate(editor)
     assert authenticated.get("/api/v1/countries/").status_code == 200  # editors are not throttled
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_for_header_does_not_escape_the_rate_limit(api, monkeypatch):
+    # a direct deployment (no trusted proxy): each request claims another address
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    statuses = [api.get("/api/v1/countries/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(1, 11)]
+    assert statuses == [200] * 3 + [429] * 7
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_each_client_has_its_own_count_whatever_it_forges(api, monkeypatch, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+
+    def get(client, forged):  # what the proxy passes on: the client's header, then the client's address
+        return api.get(
+            "/api/v1/countries/", REMOTE_ADDR="10.0.0.10", HTTP_X_FORWARDED_FOR=f"{forged}, {client}"
+        ).status_code
+
+    assert [get("198.51.100.1", f"203.0.113.{n}") for n in range(3)] == [200, 200, 429]
+    assert get("198.51.100.2", "198.51.100.1") == 200  # another client, not the proxy's one count
 
 
 # --- Schema and documentation -----------------------------------------------------------------------

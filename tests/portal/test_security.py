@@ -126,3 +126,24 @@ def test_request_log_lines_carry_no_personal_data(caplog, client, settings):
     assert '"path": "/healthz"' in line and '"status": 200' in line
     for secret in ("secret-value", "203.0.113.9", "198.51.100.7"):
         assert secret not in line
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "client"),
+    [
+        (0, "203.0.113.9", "198.51.100.7"),  # direct: the header is the client's own words
+        (1, "", "198.51.100.7"),
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "192.0.2.1, 203.0.113.9", "203.0.113.9"),  # the left entry is forged
+        (2, "192.0.2.1, 203.0.113.9, 10.0.0.5", "203.0.113.9"),
+        (2, "203.0.113.9", "203.0.113.9"),  # fewer entries than proxies: the left-most
+        (1, "not-an-address", "198.51.100.7"),
+        (1, "2001:DB8::1", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_is_the_one_the_trusted_proxies_saw(settings, rf, proxies, forwarded, client):
+    from dialogues_portal.client_address import client_address
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == client

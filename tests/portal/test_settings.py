@@ -10,7 +10,7 @@ from django.conf import settings
 # the variables these tests set: the ones of the environment running the suite must not leak in
 PORTAL_VARIABLES = (
     *("DATABASE_URL", "DJANGO_ENV", "SECRET_KEY", "DEBUG"),
-    *("API_ANON_RATE", "REDIS_URL", "PUBLIC_RESPONSE_CACHE"),
+    *("API_ANON_RATE", "REDIS_URL", "PUBLIC_RESPONSE_CACHE", "TRUSTED_PROXY_COUNT"),
 )
 
 
@@ -39,7 +39,14 @@ def test_production_starts_with_a_real_secret_key():
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("DEBUG", "yes"), ("DJANGO_ENV", "staging"), ("CONN_MAX_AGE", "soon"), ("API_ANON_RATE", "lots")],
+    [
+        ("DEBUG", "yes"),
+        ("DJANGO_ENV", "staging"),
+        ("CONN_MAX_AGE", "soon"),
+        ("API_ANON_RATE", "lots"),
+        ("TRUSTED_PROXY_COUNT", "one"),
+        ("TRUSTED_PROXY_COUNT", "-1"),
+    ],
 )
 def test_a_malformed_value_fails_loudly_naming_the_variable(name, value):
     result = run_with(**{name: value, "DATABASE_URL": "sqlite:////tmp/x.sqlite3"})
