@@ -288,7 +288,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # --- django-axes: lock an admin login out after repeated failures.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# By the pair (user name, client address): by address alone, everyone behind the proxy (or one
+# office) would lock everyone out; by name alone, anyone could lock a named editor out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "dialogues_portal.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 
 # --- REST API (docs/api.md). Filtering and sorting come from the FilterSets alone (`ordering` is one

@@ -96,6 +96,35 @@ def test_admin_login_locks_out_after_repeated_failures(editor, settings):
     assert AccessAttempt.objects.filter(username="editor").get().failures_since_start >= settings.AXES_FAILURE_LIMIT
 
 
+def fail_logins(settings, username, address):
+    client = Client(REMOTE_ADDR="10.0.0.10", HTTP_X_FORWARDED_FOR=address)  # behind the proxy
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/admin/login/", {"username": username, "password": "wrong"})
+
+
+def log_in(username, address):
+    client = Client(REMOTE_ADDR="10.0.0.10", HTTP_X_FORWARDED_FOR=address)
+    return client.post("/admin/login/", {"username": username, "password": "a-long-test-password"}).status_code
+
+
+@pytest.fixture
+def behind_one_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+
+def test_failures_from_one_client_do_not_lock_the_editor_out_elsewhere(behind_one_proxy, editor, settings):
+    fail_logins(settings, "editor", "203.0.113.1")
+    assert log_in("editor", "203.0.113.1") == 429
+    assert log_in("editor", "198.51.100.2") == 302  # the same editor from another client
+
+
+def test_failures_for_one_editor_do_not_lock_others_out_of_the_same_client(
+    behind_one_proxy, editor, publisher, settings
+):
+    fail_logins(settings, "editor", "203.0.113.1")
+    assert log_in("publisher", "203.0.113.1") == 302  # another editor, same client (or office)
+
+
 def test_a_good_login_still_works_before_the_limit(editor):
     client = Client()
     client.post("/admin/login/", {"username": "editor", "password": "wrong"})
