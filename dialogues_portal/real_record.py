@@ -335,12 +335,13 @@ class _Loader:
         round_format = item.get("format") or (
             DialogueFormat.SUBCOMMITTEE if item.get("series") == "subcommittee" else DialogueFormat.STRUCTURED
         )
-        held_on, precision = partial(item["held"])
+        held_on, precision = partial(item.get("held"))
         number = item.get("number")
         matches = DialogueRound.objects.filter(country=country, format=round_format)
-        existing = (matches.filter(sequence_number=number) if number else matches.none()).first() or matches.filter(
-            held_on=held_on, held_on_precision=precision
-        ).first()
+        by_number = matches.filter(sequence_number=number) if number else matches.none()
+        # an undated round is known by its number alone: no date to match it by
+        by_date = matches.filter(held_on=held_on, held_on_precision=precision) if held_on else matches.none()
+        existing = by_number.first() or by_date.first()
         record = existing or DialogueRound(country=country, format=round_format)
         record.held_on, record.held_on_precision = held_on, precision
         record.held_until = partial(item.get("held_until"))[0]

@@ -69,10 +69,36 @@ def test_every_numbered_round_says_whether_its_number_is_stated_or_inferred(load
 
 def test_no_two_rounds_of_one_country_and_format_on_one_date(loaded):
     seen = {}
-    for dialogue_round in DialogueRound.objects.published().select_related("country"):
+    # an undated round is told apart by its number (a unique constraint)
+    for dialogue_round in DialogueRound.objects.published().filter(held_on__isnull=False).select_related("country"):
         key = (dialogue_round.country.iso_code, dialogue_round.format, dialogue_round.held_on)
         assert key not in seen, (key, seen.get(key), dialogue_round.pk)
         seen[key] = dialogue_round.pk
+
+
+def test_a_round_no_page_dates_is_known_by_an_inferred_number_and_the_page_implying_it(loaded):
+    undated = DialogueRound.objects.published().filter(held_on__isnull=True)
+    assert undated.count() >= 20
+    assert not undated.filter(sequence_number__isnull=True).exists()
+    assert set(undated.values_list("number_basis", flat=True)) == {"inferred"}
+    assert not undated.filter(number_note="").exists()
+    assert not undated.exclude(citations__field="sequence_number").exists()
+
+
+@pytest.mark.parametrize(
+    ("iso_code", "series", "first", "last"),
+    [
+        ("KZ", "dialogue", 1, 16),
+        ("TM", "dialogue", 1, 17),
+        ("TJ", "dialogue", 1, 15),
+        ("UZ", "dialogue", 1, 9),
+        ("UZ", "subcommittee", 4, 21),
+    ],
+)
+def test_numbered_series_have_no_gap_where_the_numbering_implies_every_round(loaded, iso_code, series, first, last):
+    formats = {"subcommittee": ["subcommittee"], "dialogue": ["structured", "ad_hoc"]}[series]
+    numbers = set(rounds(iso_code, format__in=formats).values_list("sequence_number", flat=True))
+    assert set(range(first, last + 1)) <= numbers, sorted(set(range(first, last + 1)) - numbers)
 
 
 def test_no_date_lies_in_the_future(loaded):
