@@ -1,6 +1,6 @@
 """The countries: an overview, and each country's whole story on one page."""
 
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
@@ -53,7 +53,10 @@ class CountryDetailView(CachedContentMixin, DetailView):
             projects=Project.objects.published().filter(countries=country),
         )
         known = aggregates.known_contribution(country=country)
-        rounds = DialogueRound.objects.published().filter(country=country)
+        # their titles name the country; an undated round is neither the earliest nor the latest
+        rounds = (
+            DialogueRound.objects.published().filter(country=country, held_on__isnull=False).select_related("country")
+        )
         agenda = list(country.dialogue_topics.all())
         return {
             "country": country,
@@ -71,8 +74,7 @@ class CountryDetailView(CachedContentMixin, DetailView):
             ),
             "topics_most": statistics.topics_raised_most_in(country, agenda),
             "concerns": concern_rows(Concern.objects.published().filter(country=country)),
-            # their titles name the country
-            "latest_round": rounds.select_related("country").order_by(F("held_on").desc(nulls_last=True), "-pk").first(),
-            "earliest_round": rounds.select_related("country").order_by(F("held_on").asc(nulls_last=True), "pk").first(),
+            "latest_round": rounds.order_by("-held_on", "-pk").first(),
+            "earliest_round": rounds.order_by("held_on", "pk").first(),
             "figures": FundingFigure.objects.published().for_listing().filter(country=country),
         }
