@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import PublishableAdmin
+from .admin_forms import PortalModelForm
 from .admin_tracker import CitationInline, ConcernEntryInline, save_round_entries
 from .import_export import PublishableImportExportMixin
 from .models import Country, DialogueRound, Organisation, Place, Source, Topic
@@ -47,6 +48,7 @@ class OrganisationAdmin(PublishableAdmin):
 
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
+    form = PortalModelForm
     list_display = ("name", "country", "kind")
     list_filter = ("country", "kind")
     list_select_related = ("country",)

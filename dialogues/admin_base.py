@@ -4,7 +4,6 @@ Editors change drafts; only those with the `publish_<model>` permission (Publish
 the publication status, here and in the bulk actions.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,11 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_forms import PortalModelForm
 from .publishing import PublicationStatus
 from .services import can_publish, records_publish, records_unpublish
 
 
-class PublishableAdminForm(forms.ModelForm):
+class PublishableAdminForm(PortalModelForm):
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("publication_status", getattr(self.instance, "publication_status", None))

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import PublishableAdmin
+from .admin_forms import PortalModelForm
 from .models import Citation, Concern, ConcernEntry
 
 
@@ -18,6 +19,7 @@ class CitationInline(GenericTabularInline):
     """Which source states which value of the record (or how it was inferred)."""
 
     model = Citation
+    form = PortalModelForm
     fields = ("field", "source", "basis", "reading", "note")
     autocomplete_fields = ("source",)
     extra = 0
@@ -25,7 +27,7 @@ class CitationInline(GenericTabularInline):
     verbose_name_plural = _("citations of single values")
 
 
-class ConcernEntryRoundForm(forms.ModelForm):
+class ConcernEntryRoundForm(PortalModelForm):
     class Meta:
         model = ConcernEntry
         fields = ("concern", "status", "asserted_by", "statement", "sources", "publication_status")
@@ -64,6 +66,7 @@ def save_round_entries(request, form, formsets):
 
 class ConcernEntryInlineOnConcern(admin.TabularInline):
     model = ConcernEntry
+    form = PortalModelForm
     fields = ("dialogue_round", "occasion", "stated_on", "stated_on_precision", "status", "asserted_by", "statement")
     autocomplete_fields = ("dialogue_round",)
     extra = 0
@@ -93,6 +96,7 @@ class ConcernEntryAdmin(PublishableAdmin):
 
 @admin.register(Citation)
 class CitationAdmin(admin.ModelAdmin):
+    form = PortalModelForm
     list_display = ("content_type", "object_id", "field", "source", "basis", "reading")
     list_filter = ("content_type", "basis")
     search_fields = ("field", "source__title", "note", "reading")

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.admin_base import CountryCodesColumnMixin, PublishableAdmin
+from dialogues.admin_forms import PortalModelForm
 from dialogues.admin_tracker import CitationInline
 from dialogues.import_export import PublishableImportExportMixin
 
@@ -22,6 +23,7 @@ class ProgrammeAdmin(PublishableAdmin):
 
 class ProjectInline(admin.TabularInline):
     model = Project
+    form = PortalModelForm
     fields = ("title", "eu_contribution_eur", "publication_status")
     readonly_fields = ("publication_status",)
     extra = 0

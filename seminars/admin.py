@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.admin_base import CountryCodesColumnMixin, PublishableAdmin
+from dialogues.admin_forms import PortalModelForm
 from dialogues.admin_tracker import CitationInline
 from dialogues.import_export import PublishableImportExportMixin
 
@@ -13,6 +14,7 @@ from .resources import SeminarResource
 
 class RecommendationInline(admin.TabularInline):
     model = Recommendation
+    form = PortalModelForm
     extra = 1
     fields = ("position", "text", "concerns", "partner_response", "partner_response_source")
     autocomplete_fields = ("concerns", "partner_response_source")

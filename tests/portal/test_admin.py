@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from dialogues.models import Citation, DialogueRound
-from funding.models import FundingFigure
+from funding.models import FundingFigure, Project
 from tests.factories import (
     make_call,
     make_concern,
@@ -203,3 +203,79 @@ def test_the_admin_name_is_translated(editor_client):
     editor_client.cookies["django_language"] = "ru"
     page = editor_client.get(reverse("admin:index"), headers={"accept-language": "ru"}).content.decode()
     assert "Портал диалогов по правам человека" in page
+
+
+def round_post(country, **fields):
+    return {
+        "country": country.pk,
+        "format": "structured",
+        **INLINES_EMPTY,
+        "_save": "Save",
+        **fields,
+    }
+
+
+def assert_plain_error(response, field, words):
+    """The form is refused with `words` next to `field`, and no constraint's name anywhere."""
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert any(words in message for message in errors.get(field, [])), errors
+    page = response.content.decode()
+    assert "violated" not in page and "Constraint" not in page
+
+
+def test_an_empty_round_says_what_to_give_next_to_the_date(editor_client):
+    response = editor_client.post(admin_url(DialogueRound, "add"), round_post(make_country("KZ")))
+    assert_plain_error(response, "held_on", "Give the date the round was held")
+    assert not DialogueRound.objects.exists()
+
+
+def test_a_duplicate_round_number_is_explained_next_to_the_number(editor_client):
+    country = make_country("KZ")
+    make_round(country=country, sequence_number=2, number_basis="stated")
+    response = editor_client.post(
+        admin_url(DialogueRound, "add"),
+        round_post(country, held_on="2011-05-01", held_on_precision="month", sequence_number="2"),
+    )
+    assert_plain_error(response, "sequence_number", "already has a round of this format with this number")
+
+
+def test_a_round_ending_before_it_starts_is_explained_next_to_its_last_day(editor_client):
+    response = editor_client.post(
+        admin_url(DialogueRound, "add"),
+        round_post(make_country("KZ"), held_on="2011-05-10", held_on_precision="day", held_until="2011-05-09"),
+    )
+    assert_plain_error(response, "held_until", "The last day must come after the first")
+
+
+def test_a_project_ending_before_it_starts_is_explained_next_to_its_end(editor_client):
+    country, programme = make_country("KZ"), make_project().programme
+    response = editor_client.post(
+        admin_url(Project, "add"),
+        {
+            "title": "A project",
+            "programme": programme.pk,
+            "countries": [country.pk],
+            "starts_on": "2011-05-10",
+            "starts_on_precision": "day",
+            "ends_on": "2010-05-10",
+            "ends_on_precision": "day",
+            **{
+                f"dialogues-citation-content_type-object_id-{name}": value
+                for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+            },
+            "_save": "Save",
+        },
+    )
+    assert_plain_error(response, "ends_on", "The end cannot come before the start")
+
+
+def test_every_admin_form_and_inline_speaks_plain_language():
+    from dialogues.admin_forms import PortalModelForm
+
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in ("dialogues", "seminars", "funding"):
+            continue
+        assert issubclass(model_admin.form, PortalModelForm), model
+        for inline in model_admin.inlines:
+            assert issubclass(inline.form, PortalModelForm), inline

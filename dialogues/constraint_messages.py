@@ -1,0 +1,130 @@
+"""What each database constraint means to an editor, and the field to fix: one place for them all.
+
+Every CheckConstraint and UniqueConstraint of every app has an entry here, keyed by its name (a
+test fails when a model gains one without). The admin's forms and the spreadsheet import show these
+messages instead of Django's `Constraint "..." is violated.`; they are attached at the form layer,
+not on the constraints themselves, so that rewording one never needs a migration. Names only: the
+core imports none of the apps around it.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import router
+from django.utils.translation import gettext_lazy as _
+
+PARTIAL_DATE_HELP = _("Give the date as the source does: a year (2008), a month (2008-06) or a day (2008-06-13).")
+NOT_NEGATIVE = _("An amount cannot be negative; leave it blank when it is unknown.")
+POSITIVE = _("An amount must be more than 0; leave it blank when it is unknown (never 0).")
+FROM_ONE = _("Numbers start at 1; leave it blank when it is unknown.")
+
+
+def _date_with_precision(model_name, field_name):
+    """The entry of a `precision_constraint` (dialogues/partial_dates.py): a date has a precision iff known."""
+    return {f"{model_name}_{field_name}_precision_iff_date": (field_name, PARTIAL_DATE_HELP)}
+
+
+MESSAGES = {
+    # dialogues
+    "citation_unique": ("source", _("This source is already cited for this value with the same reading.")),
+    "citation_names_a_field": ("field", _("Name the field whose value is cited, e.g. held_on.")),
+    "citation_basis_valid": ("basis", _("Choose whether the source states the value or it was inferred.")),
+    "citation_inference_and_reading_explained": (
+        "note",
+        _("Say in the note how the value was inferred, or why the portal shows another reading."),
+    ),
+    **_date_with_precision("source", "published_on"),
+    "country_iso_code_two_capitals": ("iso_code", _("Give the two-letter ISO 3166-1 code in capitals, e.g. KZ.")),
+    **_date_with_precision("country", "dialogue_started_on"),
+    **_date_with_precision("country", "dialogue_agreed_on"),
+    "place_unique_name_per_country": ("name", _("This country already has a place of this name.")),
+    **_date_with_precision("dialogueround", "held_on"),
+    "dialogueround_dated_or_numbered": (
+        "held_on",
+        _("Give the date the round was held, or its sequence number when the sources give only that."),
+    ),
+    "dialogueround_sequence_number_from_one": ("sequence_number", FROM_ONE),
+    "dialogueround_unique_sequence": (
+        "sequence_number",
+        _(
+            "This country already has a round of this format with this number: check the number, "
+            "or edit that round instead."
+        ),
+    ),
+    "dialogueround_number_has_basis": (
+        "number_basis",
+        _("A number needs its basis (stated by a source, or inferred); without a number, leave the basis blank."),
+    ),
+    "dialogueround_inferred_number_explained": (
+        "number_note",
+        _("Say how the number was inferred, e.g. from the rounds before and after."),
+    ),
+    "dialogueround_span_after_start": (
+        "held_until",
+        _("The last day must come after the first, and the round's date must then be a day, not a month or a year."),
+    ),
+    "dialogueround_alongside_number_named": (
+        "alongside_number",
+        _("Name the meeting this number belongs to (held alongside), and number it from 1."),
+    ),
+    "concern_unique_title_per_country": ("title", _("This country already has a concern with this title.")),
+    "concern_has_title": ("title", _("Give the concern a title.")),
+    **_date_with_precision("concernentry", "stated_on"),
+    "concernentry_one_occasion": (
+        "dialogue_round",
+        _("Choose the round, or describe the statement and give its date, but not both."),
+    ),
+    "concernentry_once_per_round": (
+        "concern",
+        _("This concern already has an entry for this round: edit that entry instead."),
+    ),
+    "concernentry_once_per_statement": (
+        "occasion",
+        _("This concern already has an entry for this statement on this date."),
+    ),
+    "concernentry_status_valid": ("status", _("Choose one of the statuses offered.")),
+    "concernentry_voice_valid": ("asserted_by", _("Choose who asserts the status from the list.")),
+    # seminars
+    **_date_with_precision("seminar", "held_on"),
+    "seminar_edition_from_one": ("edition", FROM_ONE),
+    "recommendation_unique_position": ("position", _("Another recommendation of this seminar has this position.")),
+    "recommendation_text_not_empty": ("text", _("Give the recommendation's text.")),
+    "recommendation_response_cited": (
+        "partner_response_source",
+        _("A partner's response needs the source that gives it; without a response, leave the source blank."),
+    ),
+    # funding
+    **_date_with_precision("programme", "launched_on"),
+    "programme_envelope_not_negative": ("envelope_eur", NOT_NEGATIVE),
+    "programme_not_its_own_predecessor": ("predecessor", _("A programme cannot grow from itself.")),
+    **_date_with_precision("call", "announced_on"),
+    "call_total_not_negative": ("total_amount_eur", NOT_NEGATIVE),
+    "call_year_plausible": ("year", _("Give a year between 1950 and 2100.")),
+    "call_not_its_own_part": ("parent", _("A call cannot be a part of itself.")),
+    **_date_with_precision("project", "starts_on"),
+    **_date_with_precision("project", "ends_on"),
+    "project_contribution_not_negative": ("eu_contribution_eur", NOT_NEGATIVE),
+    "project_ends_after_start": ("ends_on", _("The end cannot come before the start.")),
+    "project_duration_positive": ("duration_months", _("A duration is at least 1 month; leave it blank when unknown.")),
+    "fundingfigure_amount_positive": ("amount_eur", _("Give the amount the source states: more than 0.")),
+    "fundingfigure_qualifier_valid": ("qualifier", _("Choose one of the qualifiers offered.")),
+    "fundingfigure_period_valid": ("period", _("Choose one of the periods offered.")),
+    "fundingfigure_until_after_since": ("until_year", _("The last year cannot come before the first.")),
+}
+
+
+def constraint_errors(instance, exclude=()):
+    """The record's constraint violations as {field: [ValidationError]}, in plain language.
+
+    Runs what Model.validate_constraints() runs (a constraint on an excluded field is skipped, as
+    there), but files each violation under its field with its message from MESSAGES.
+    """
+    using = router.db_for_write(type(instance), instance=instance)
+    errors = {}
+    for model, constraints in instance.get_constraints():
+        for constraint in constraints:
+            try:
+                constraint.validate(model, instance, exclude=set(exclude), using=using)
+            except ValidationError as error:
+                field, message = MESSAGES.get(constraint.name, (NON_FIELD_ERRORS, None))
+                plain = ValidationError(message, code=constraint.name) if message else error
+                errors.setdefault(field, []).append(plain)
+    return errors
