@@ -43,6 +43,7 @@ def _activity_per_year():
     rounds = Counter(
         dict(
             DialogueRound.objects.published()
+            .filter(held_on__isnull=False)
             .annotate(year=ExtractYear("held_on"))
             .values_list("year")
             .annotate(n=Count("pk"))
