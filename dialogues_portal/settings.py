@@ -231,7 +231,15 @@ STORAGES = {
 # --- Cache: local memory unless a shared Redis is configured.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # An unreachable Redis is a cache miss, not a 500 (dialogues_portal/cache_backend.py); the short
+    # timeouts bound what a Redis that does not answer costs a request before the backend pauses it.
+    CACHES = {
+        "default": {
+            "BACKEND": "dialogues_portal.cache_backend.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Aggregates (dialogues/cache.py) are dropped on every content change; the timeout only bounds how

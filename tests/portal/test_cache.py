@@ -2,7 +2,11 @@
 in local memory and through a real Redis shared by several app servers."""
 
 import datetime
+import logging
+import os
 import shutil
+import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -17,7 +21,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dialogues.cache import GENERATION_KEY, cached, generation
-from dialogues_portal import statistics
+from dialogues_portal import cache_backend, statistics
 from funding.aggregates import known_contribution
 
 from ..factories import make_call, make_country, make_programme, make_project, make_round, make_seminar, make_topic
@@ -204,8 +208,13 @@ def test_a_failed_computation_lets_the_waiting_requests_compute_at_once(monkeypa
 
 
 @pytest.fixture
-def redis_url():
-    """A throwaway redis-server on a Unix socket, stopped and removed afterwards."""
+def redis_url(redis_server):
+    return redis_server[0]
+
+
+@pytest.fixture
+def redis_server():
+    """A throwaway redis-server on a Unix socket, stopped and removed afterwards: (URL, pid)."""
     server = shutil.which("redis-server")
     if server is None:
         pytest.skip("redis-server is not installed (scripts/install_services.sh installs it)")
@@ -221,7 +230,7 @@ def redis_url():
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail("redis-server did not start")
             time.sleep(0.05)
-        yield f"unix://{socket}"
+        yield f"unix://{socket}", process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -232,6 +241,22 @@ def redis_url():
 def redis_cache(settings, redis_url):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
     return redis_url
+
+
+@pytest.fixture
+def resilient_redis(settings, redis_server):
+    """The production backend on a real Redis, with short timeouts; gives redis-server's pid."""
+    url, pid = redis_server
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "dialogues_portal.cache_backend.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    cache_backend._outages.clear()
+    yield pid
+    cache_backend._outages.clear()
 
 
 def test_aggregates_are_cached_in_redis_and_a_bump_from_another_server_refreshes_them(
@@ -258,3 +283,76 @@ def test_a_save_through_redis_shows_at_once(funded_country, redis_cache):
     project.eu_contribution_eur = 7
     project.save()
     assert known_contribution().total == Decimal(7)
+
+
+# --- A Redis that does not answer: the portal goes on from the database.
+
+
+@pytest.fixture
+def unreachable_redis(settings):
+    """The cache as production configures it, pointing at a port where nothing listens."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "dialogues_portal.cache_backend.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    settings.PUBLIC_RESPONSE_CACHE = True
+    cache_backend._outages.clear()
+    yield
+    cache_backend._outages.clear()
+
+
+@pytest.mark.parametrize("url", ["/", "/funding/projects/", "/countries/", "/api/v1/projects/", "/search/?q=x"])
+def test_pages_and_api_lists_answer_from_the_database_without_redis(funded_country, unreachable_redis, client, url):
+    funded_country.projects.update(title="Judicial reform in the regions")
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+
+
+def test_an_edit_is_saved_and_shown_without_redis(funded_country, unreachable_redis, client):
+    project = funded_country.projects.get()
+    project.eu_contribution_eur = 2500
+    project.save()  # bumps the generation: the cache's failure must not undo the save
+    assert known_contribution().total == Decimal(2500)
+    assert b"2,500" in client.get(funded_country.get_absolute_url()).content
+
+
+def test_the_anonymous_rate_limit_lets_requests_through_without_redis(funded_country, unreachable_redis, api):
+    assert [api.get("/api/v1/countries/").status_code for _ in range(3)] == [200, 200, 200]
+
+
+def test_an_unreachable_cache_is_logged_once_a_minute_not_per_request(
+    funded_country, unreachable_redis, client, caplog, monkeypatch
+):
+    monkeypatch.setattr(cache_backend, "RETRY_SECONDS", 0)  # every operation tries Redis again
+    with caplog.at_level(logging.WARNING, logger="dialogues_portal.cache_backend"):
+        for _ in range(5):
+            assert client.get("/funding/projects/").status_code == 200
+    reports = [record for record in caplog.records if record.name == "dialogues_portal.cache_backend"]
+    assert len(reports) == 1 and "does not answer" in reports[0].getMessage()
+
+
+def test_healthz_reports_an_unreachable_cache_but_stays_up(db, unreachable_redis, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unreachable"}
+
+
+def test_a_write_lost_while_redis_was_away_does_not_let_old_values_back(funded_country, resilient_redis):
+    # Redis stops answering (a network partition: it keeps its data) while an editor saves.
+    assert known_contribution().total == Decimal(1000)
+    project = funded_country.projects.get()
+    project.eu_contribution_eur = 2500
+    os.kill(resilient_redis, signal.SIGSTOP)
+    try:
+        project.save()  # the generation's bump times out: lost
+    finally:
+        os.kill(resilient_redis, signal.SIGCONT)
+    time.sleep(cache_backend.RETRY_SECONDS)
+    # Back with its data, the old generation and the value stored under it: neither is served.
+    assert known_contribution().total == Decimal(2500)

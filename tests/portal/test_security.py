@@ -140,7 +140,8 @@ def test_forms_need_a_csrf_token(editor):
 
 def test_healthz_reports_the_database():
     response = Client().get("/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok", "database": "ok"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
 def test_request_log_lines_carry_no_personal_data(caplog, client, settings):
