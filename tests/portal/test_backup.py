@@ -2,7 +2,9 @@
 
 import gzip
 import json
+import os
 import re
+import stat
 
 import pytest
 from django.apps import apps
@@ -129,3 +131,14 @@ def test_backup_never_overwrites_a_file(tmp_path, db):
     with pytest.raises(CommandError, match="exists already"):
         call_command("backup", output=str(backup), verbosity=0)
     assert backup.read_text() == "precious"
+
+
+def test_the_backup_file_is_readable_by_its_owner_alone_whatever_the_umask(tmp_path, db):
+    # it holds password hashes and API tokens: 0600 even under umask 000 (0666 before)
+    backup = tmp_path / "portal.json.gz"
+    previous = os.umask(0)
+    try:
+        call_command("backup", output=str(backup), verbosity=0)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600

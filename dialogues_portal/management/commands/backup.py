@@ -57,6 +57,10 @@ class Command(BaseCommand):
         # Called inside a transaction already (a test), the snapshot is that transaction's.
         own_snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block
         try:
+            # The file holds password hashes and API tokens: its owner alone may read it, whatever the
+            # umask. dumpdata then writes into this file, which keeps its mode, as os.replace does.
+            os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+            os.chmod(partial, 0o600)  # a partial file left by a killed run keeps its old mode otherwise
             with transaction.atomic(using=database):
                 if own_snapshot:
                     # One snapshot for every table: the backup is consistent even while editors work.
