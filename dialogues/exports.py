@@ -246,6 +246,9 @@ class ExportView(FilterMixin, View):
         else:
             chunks = json_chunks(self.headers(), self.rows(queryset, base_url))
             response = StreamingHttpResponse(chunks, content_type="application/json")
+        # the first rows are read here: a database that does not answer is then a 503
+        # (dialogues_portal/database_unavailable.py), not a 200 with a header line and nothing else
+        response.streaming_content = read_first_rows(response.streaming_content, queryset.db)
         response["Content-Disposition"] = f'attachment; filename="{self.filename}.{fmt}"'
         return response
 
@@ -357,3 +360,27 @@ def json_chunks(headers, rows):
         yield separator + json.dumps(dict(zip(headers, row, strict=True)), cls=DjangoJSONEncoder, ensure_ascii=False)
         separator = ",\n"
     yield "\n]\n"
+
+
+def read_first_rows(chunks, alias):
+    """`chunks`, the ones up to the first produced after a query read at once: a failing database
+    raises in the view, before the response's status and header line are sent."""
+    queried = False
+
+    def note(execute, sql, params, many, context):
+        nonlocal queried
+        queried = True
+        return execute(sql, params, many, context)
+
+    chunks, ahead = iter(chunks), []
+    with connections[alias].execute_wrapper(note):
+        for chunk in chunks:
+            ahead.append(chunk)
+            if queried:
+                break
+
+    def resumed():
+        yield from ahead
+        yield from chunks
+
+    return resumed()

@@ -112,6 +112,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "dialogues_portal.request_log.RequestLogMiddleware",
+    # Outside every middleware that may read the database: a 503, not a 500, while it is down.
+    "dialogues_portal.database_unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Above whitenoise so that static files get the same protective headers as pages.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
