@@ -170,6 +170,7 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
 
     paginate_by = 20
     public_response_cache = True  # a visitor's page is served again until the next edit (response_cache.py)
+    query_parameters = ("page", "after")  # besides the FilterSet's (the response cache's key)
     export_url_name = None  # e.g. "dialogueround-export"; the exports keep the same query string
     keyset_field = None  # a date field: the model is ordered by it DESC NULLS LAST, then by -id
     estimate_counts = False  # a table that may grow large: ask the planner before counting (+1 query)
@@ -247,9 +248,13 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
         return paginator, page, records, page.has_other_pages()
 
     def filter_state(self, *, without=("page", "after")):
-        """The query string minus paging, as a short key: the same filters give the same key."""
+        """The filters of the query string, as a short key: the same filters give the same key, and
+        a parameter that is not a filter (junk, paging) makes no new cached value."""
         items = sorted(
-            (key, value) for key, values in self.request.GET.lists() if key not in without for value in values
+            (key, value)
+            for key, values in self.request.GET.lists()
+            if key in self.filterset.filters and key not in without
+            for value in values
         )
         digest = hashlib.sha256(repr(items).encode()).hexdigest()[:32]
         return f"{self.model._meta.label_lower}:{digest}"

@@ -5,7 +5,8 @@ record changes, and rendering it (filters, forms, templates, serialisation) cost
 reading it back. So the response of a view marked `public_response_cache` is stored in the
 aggregate cache (dialogues/cache.py: dropped on every edit, Redis when REDIS_URL is set) and served
 again to the next visitor who asks for the same URL in the same language, on the same host, for
-the same media type. Editors see their change at once: any save empties it.
+the same media type, with the same parameters that the view knows (unknown ones: not stored).
+Editors see their change at once: any save empties it.
 
 Only requests that are certainly anonymous take part: GET, no session cookie, no Authorization
 header (an editor's drafts never enter, and nobody is served another's page). Only complete,
@@ -18,6 +19,7 @@ PUBLIC_RESPONSE_CACHE=False turns it off (the benchmark measures the rendered pa
 
 import hashlib
 import re
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -54,11 +56,35 @@ def certainly_anonymous(request):
     )
 
 
+def known_parameters(view_func):
+    """The query parameters the view reads: its FilterSet's filters, its pagination's, and the
+    ones it declares itself (`query_parameters`)."""
+    view_class = getattr(view_func, "view_class", None) or getattr(view_func, "cls", None)
+    names = set(getattr(view_class, "query_parameters", ()))
+    filterset_class = getattr(view_class, "filterset_class", None)
+    if filterset_class is not None:
+        names.update(filterset_class.base_filters)
+    names.add(getattr(view_class, "page_kwarg", None))  # a page's ListView
+    pagination = getattr(view_class, "pagination_class", None)  # an API list's
+    for attribute in ("page_query_param", "page_size_query_param", "cursor_query_param"):
+        names.add(getattr(pagination, attribute, None))
+    return names - {None}
+
+
+def takes_part(request, view_func):
+    """A request carrying a parameter its view does not know is neither served nor stored: each
+    junk parameter would store another copy of the same page (tens of KB for an hour), and the
+    copy's links, which keep the query string, would carry it to every later visitor."""
+    known = known_parameters(view_func)
+    return all(name in known for name in request.GET)
+
+
 def response_key(request, view_func):
+    query = urlencode(sorted(request.GET.lists()), doseq=True)  # the same parameters, the same key
     parts = [
         request.scheme,
         request.get_host(),
-        request.get_full_path(),
+        f"{request.path}?{query}",
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         # the API answers JSON or its browsable HTML as the Accept header asks; pages ignore it
         request.META.get("HTTP_ACCEPT", "") if is_api(view_func) else "",
@@ -96,7 +122,7 @@ class PublicResponseCacheMiddleware:
 
     def __call__(self, request):
         view_func = settings.PUBLIC_RESPONSE_CACHE and certainly_anonymous(request) and marked_view(request)
-        if not view_func:
+        if not view_func or not takes_part(request, view_func):
             return self.get_response(request)
         key = response_key(request, view_func)
         stored = cache.get(key)

@@ -54,6 +54,7 @@ class ConcernDetailView(DetailView):
 
     template_name = "portal/concern_detail.html"
     public_response_cache = True
+    query_parameters = ("as_of",)
     slug_field = slug_url_kwarg = "slug"
 
     def get_queryset(self):
@@ -91,6 +92,7 @@ class CountryConcernsView(DetailView):
 
     template_name = "portal/country_concerns.html"
     public_response_cache = True
+    query_parameters = ("as_of",)
     context_object_name = "country"
 
     def get_queryset(self):
@@ -127,6 +129,7 @@ class MatrixView(TemplateView):
 
     template_name = "portal/matrix.html"
     public_response_cache = True
+    query_parameters = ("measure",)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -24,6 +24,7 @@ GROUPS = (
 class SearchView(TemplateView):
     template_name = "portal/search.html"
     public_response_cache = True  # served again to visitors until the next edit (response_cache.py)
+    query_parameters = ("q",)
 
     def get_context_data(self, **kwargs):
         raw = self.request.GET.get("q", "")

@@ -164,3 +164,43 @@ def test_large_responses_are_rendered_every_time(project, monkeypatch):
     Client().get("/funding/projects/")  # tens of kilobytes: not
     assert Client().get("/api/v1/countries/")[HIT_HEADER] == "hit"
     assert HIT_HEADER not in Client().get("/funding/projects/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/funding/projects/?utm_source=x", "/api/v1/projects/?junk=1", "/?x=1"])
+def test_a_parameter_the_view_does_not_know_stores_nothing(url, project):
+    from django.core.cache import cache
+
+    Client().get(url.split("?")[0])  # the page without it is stored: one entry
+    stored = len(cache._cache)
+    for value in range(3):
+        response = Client().get(f"{url}{value}")
+        assert response.status_code == 200
+        assert HIT_HEADER not in response  # neither served a copy nor stored as one
+    assert len(cache._cache) == stored
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            "/funding/projects/?country=KZ&topic=torture-prevention",
+            "/funding/projects/?topic=torture-prevention&country=KZ",
+        ),
+        ("/api/v1/projects/?page=1&country=KZ", "/api/v1/projects/?country=KZ&page=1"),
+    ],
+)
+def test_the_same_known_parameters_in_another_order_are_the_same_entry(first, second, project):
+    assert Client().get(first)[HIT_HEADER] == "miss"
+    assert Client().get(second)[HIT_HEADER] == "hit"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    ["/search/?q=detention", "/matrix/?measure=funding", "/api/v1/projects/?page_size=5", "/funding/projects/?page=1"],
+)
+def test_the_parameters_a_view_reads_are_known_to_the_cache(url, project):
+    assert Client().get(url)[HIT_HEADER] == "miss"
+    assert Client().get(url)[HIT_HEADER] == "hit"
