@@ -18,7 +18,7 @@ An export declares its columns:
 import csv
 import json
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
@@ -37,6 +37,7 @@ from .publishing import PublicationStatus
 from .sql_expressions import InArray, TableColumn
 
 EXPORT_FORMATS = ("csv", "json")
+BYTE_ORDER_MARK = "\ufeff"
 PUBLISHED = PublicationStatus.PUBLISHED
 BATCH_SIZE = 2000
 COPY_CHUNK_SIZE = 64 * 1024  # libpq hands COPY data over row by row; the response gets blocks
@@ -242,7 +243,9 @@ class ExportView(FilterMixin, View):
             return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
         queryset, base_url = filterset.qs, request.build_absolute_uri("/")[:-1]
         if fmt == "csv":
-            response = StreamingHttpResponse(self.csv(queryset, base_url), content_type="text/csv; charset=utf-8")
+            # a byte-order mark: without it Excel reads UTF-8 as the local code page ("€" as "â‚¬")
+            chunks = chain([BYTE_ORDER_MARK], self.csv(queryset, base_url))
+            response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         else:
             chunks = json_chunks(self.headers(), self.rows(queryset, base_url))
             response = StreamingHttpResponse(chunks, content_type="application/json")

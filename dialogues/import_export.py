@@ -25,10 +25,10 @@ from import_export.forms import ImportForm
 from import_export.resources import ModelResource
 from import_export.widgets import ForeignKeyWidget, IntegerWidget, ManyToManyWidget, Widget
 
-from .partial_dates import DatePrecision, PartialDate
+from .partial_dates import DatePrecision, PartialDate, parse_partial_date
+from .plain_text import validate_plain_text
 from .publishing import PublicationStatus
 
-PARTIAL_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?)?$")
 LIST_SEPARATORS = re.compile(r"[;,]")
 
 
@@ -52,21 +52,7 @@ class PartialDateWidget(Widget):
         if isinstance(value, datetime.date):
             return PartialDate(value, DatePrecision.DAY)
         text = _text(value)
-        if not text:
-            return None
-        match = PARTIAL_DATE.match(text)
-        try:
-            if not match:
-                raise ValueError
-            year, month, day = (int(part) if part else None for part in match.group("year", "month", "day"))
-            date = datetime.date(year, month or 1, day or 1)
-        except ValueError:
-            raise ValueError(
-                _("“%(value)s” is not a date: give a year (2010), a month (2010-01) or a day (2010-01-13).")
-                % {"value": text}
-            ) from None
-        precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
-        return PartialDate(date, precision)
+        return PartialDate(*parse_partial_date(text)) if text else None
 
     def render(self, value, obj=None, **kwargs):
         return value.isoformat() if value else ""
@@ -137,7 +123,12 @@ class ChoiceWidget(Widget):
 
 class TextWidget(Widget):
     def clean(self, value, row=None, **kwargs):
-        return _text(value)
+        text = _text(value)
+        try:
+            validate_plain_text(text)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None  # a row error, as for any other bad cell
+        return text
 
 
 class LookupWidget(ForeignKeyWidget):
@@ -342,6 +333,7 @@ class PublishableImportExportMixin(ImportExportMixin):
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX, JSON]
     import_form_class = ImportFileForm
+    to_encoding = "utf-8-sig"  # CSV with a byte-order mark, for Excel; the import reads it back (from_encoding)
     import_error_display = ("message", "row")
 
     def process_dataset(self, dataset, form, request, **kwargs):

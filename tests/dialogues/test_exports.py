@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.factories import DRAFT, make_country, make_records, make_round
+from tests.factories import DRAFT, make_country, make_programme, make_project, make_records, make_round, make_seminar
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +67,25 @@ def test_export_makes_a_fixed_number_of_queries(client, django_assert_max_num_qu
     # one batch of up to 500 rounds with their country (1), prefetched topics (1) and sources (1)
     with django_assert_max_num_queries(3):
         content(client.get(f"/dialogues/export.{fmt}"))
+
+
+# --- Every public listing export (dialogues/exports.py serves them all) ------------------------------
+
+LISTING_EXPORTS = ["/dialogues/export", "/seminars/export", "/funding/projects/export", "/funding/programmes/export"]
+
+
+@pytest.fixture
+def euro_records():
+    """One published record of each exported kind, with "€" and "–" in its texts."""
+    kazakhstan = make_country("KZ", name="Kazakhstan")
+    programme = make_programme(name="EIDHR – €1.2 million", summary="€ – €")
+    make_project(programme=programme, countries=[kazakhstan], title="Media – €300,000", summary="€ – €")
+    make_seminar(countries=[kazakhstan], title="Seminar – €", summary="€ – €")
+    make_round(country=kazakhstan, summary="€ – €")
+
+
+@pytest.mark.parametrize("url", LISTING_EXPORTS)
+def test_csv_starts_with_a_byte_order_mark_so_excel_reads_utf8(client, euro_records, url):
+    body = b"".join(client.get(f"{url}.csv").streaming_content)
+    assert body.startswith(b"\xef\xbb\xbfid,")
+    assert "€ – €" in body.decode("utf-8-sig")

@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from funding.models import Project
 from tests.factories import DRAFT, make_call, make_country, make_programme, make_project, make_records
+from tests.spreadsheets import export
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +62,10 @@ def test_programme_export_makes_a_fixed_number_of_queries(client, django_assert_
     # one batch of programmes with predecessor (1), prefetched countries and sources (2)
     with django_assert_max_num_queries(3):
         content(client.get("/funding/programmes/export.csv"))
+
+
+def test_admin_csv_export_starts_with_a_byte_order_mark(editor_client):
+    make_project(title="Media – €300,000")
+    body = export(editor_client, Project, "0").content
+    assert body.startswith(b"\xef\xbb\xbf")
+    assert "Media – €300,000" in body.decode("utf-8-sig")
