@@ -304,11 +304,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "dialogues_portal.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 
+# An API token is refused this many days after it was issued (dialogues_portal/tokens.py).
+API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 90)
+if API_TOKEN_LIFETIME_DAYS < 1:
+    raise ImproperlyConfigured(f"API_TOKEN_LIFETIME_DAYS must be 1 or more, not {API_TOKEN_LIFETIME_DAYS}")
+
 # --- REST API (docs/api.md). Filtering and sorting come from the FilterSets alone (`ordering` is one
 # of their filters), so DRF's OrderingFilter is not used: it would read the same parameter.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "dialogues_portal.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],

@@ -5,18 +5,21 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dialogues.api.schema import READ_ERRORS, THROTTLED, validation_error
+from dialogues.api.schema import READ_ERRORS, THROTTLED, UNAUTHENTICATED, error, validation_error
 from dialogues.models import Country, DialogueRound
 from dialogues.publishing import PublicationStatus
 from funding.aggregates import known_contribution
 from funding.models import Call, Project
 from seminars.models import Seminar
 
+from ..tokens import token_expires_at, token_issue, token_revoke
 from .serializers import CountrySummarySerializer, StatsSerializer, absolute
 
 PUBLISHED = PublicationStatus.PUBLISHED
@@ -175,19 +178,31 @@ class CountrySummaryView(APIView):
         return Response(CountrySummarySerializer(data, context={"request": request}).data)
 
 
+TOKEN_EXAMPLE = {"token": "0000000000000000000000000000000000000000", "expires": "2030-03-31T09:00:00Z"}
+
+
 class TokenView(ObtainAuthToken):
-    """An editor's API token, in exchange for the username and password (the admin's account)."""
+    """An editor's API token, in exchange for the username and password (the admin's account); its
+    dates, and its revocation, for its owner (dialogues_portal/tokens.py)."""
+
+    http_method_names = ["get", "post", "delete", "options"]
+
+    def get_permissions(self):
+        # obtaining one needs only the password; seeing or revoking one, being its owner
+        return [permissions.IsAuthenticated()] if self.request.method in ("GET", "DELETE") else []
 
     @extend_schema(
         tags=["authentication"],
         summary=_("Obtain your API token (editors)"),
         description=_(
-            "Send it with every write as `Authorization: Token <token>`. Administrators can also print "
-            "or rotate a token with `manage.py api_token <username> [--rotate]`."
+            "Send it with every write as `Authorization: Token <token>`. It expires after a lifetime set "
+            "by the portal (`expires`; 90 days unless configured otherwise): then it is refused with a 401, "
+            "and this endpoint issues a new one. Until then it returns the same token. Administrators can "
+            "also print or rotate a token with `manage.py api_token <username> [--rotate]`."
         ),
         request=AuthTokenSerializer,
         responses={
-            200: inline_serializer("Token", {"token": serializers.CharField()}),
+            200: inline_serializer("Token", {"token": serializers.CharField(), "expires": serializers.DateTimeField()}),
             400: validation_error(
                 _("Wrong credentials or missing fields."),
                 {"non_field_errors": ["Unable to log in with provided credentials."]},
@@ -196,8 +211,38 @@ class TokenView(ObtainAuthToken):
         },
         examples=[
             OpenApiExample("Credentials", request_only=True, value={"username": "editor", "password": "..."}),
-            OpenApiExample("Token", response_only=True, value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"}),
+            OpenApiExample("Token (an invented value)", response_only=True, value=TOKEN_EXAMPLE),
         ],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, _created = token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key, "expires": token_expires_at(token)})
+
+    @extend_schema(
+        tags=["authentication"],
+        summary=_("When your API token was issued and when it expires"),
+        responses={
+            200: inline_serializer(
+                "TokenDates", {"created": serializers.DateTimeField(), "expires": serializers.DateTimeField()}
+            ),
+            401: UNAUTHENTICATED,
+            404: error(_("You have no token."), "You have no API token."),
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        token = Token.objects.filter(user=request.user).first()
+        if token is None:
+            raise NotFound(_("You have no API token."))
+        return Response({"created": token.created, "expires": token_expires_at(token)})
+
+    @extend_schema(
+        tags=["authentication"],
+        summary=_("Revoke your API token"),
+        description=_("The token stops working at once; obtain a new one with your password (POST)."),
+        responses={204: None, 401: UNAUTHENTICATED},
+    )
+    def delete(self, request, *args, **kwargs):
+        token_revoke(user=request.user)
+        return Response(status=204)

@@ -11,6 +11,7 @@ from django.conf import settings
 PORTAL_VARIABLES = (
     *("DATABASE_URL", "DJANGO_ENV", "SECRET_KEY", "DEBUG"),
     *("API_ANON_RATE", "REDIS_URL", "PUBLIC_RESPONSE_CACHE", "TRUSTED_PROXY_COUNT"),
+    "API_TOKEN_LIFETIME_DAYS",
 )
 
 
@@ -46,6 +47,7 @@ def test_production_starts_with_a_real_secret_key():
         ("API_ANON_RATE", "lots"),
         ("TRUSTED_PROXY_COUNT", "one"),
         ("TRUSTED_PROXY_COUNT", "-1"),
+        ("API_TOKEN_LIFETIME_DAYS", "0"),
     ],
 )
 def test_a_malformed_value_fails_loudly_naming_the_variable(name, value):

@@ -1,8 +1,9 @@
-"""Give an editor a token for the REST API (or a new one with --rotate)."""
+"""Give an editor a token for the REST API (or a new one with --rotate, or when it has expired)."""
 
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, CommandError
-from rest_framework.authtoken.models import Token
+
+from dialogues_portal.tokens import token_expires_at, token_issue, token_revoke
 
 
 class Command(BaseCommand):
@@ -18,8 +19,11 @@ class Command(BaseCommand):
         except get_user_model().DoesNotExist:
             raise CommandError(f"No active user named {username!r}.") from None
         if rotate:
-            Token.objects.filter(user=user).delete()
-        token, created = Token.objects.get_or_create(user=user)
+            token_revoke(user=user)
+        token, created = token_issue(user=user)  # a new one too if the current one has expired
         self.stdout.write(token.key)
         state = "new" if created else "existing"
-        self.stderr.write(f"{state} token for {username}; send it as 'Authorization: Token <token>'.")
+        expires = token_expires_at(token).strftime("%Y-%m-%d %H:%M UTC")
+        self.stderr.write(
+            f"{state} token for {username}, expires {expires}; send it as 'Authorization: Token <token>'."
+        )
