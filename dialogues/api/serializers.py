@@ -17,6 +17,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.reverse import reverse
 
 from ..models import Country, DialogueFormat, DialogueRound, DialogueSeries, Organisation, Source, Topic
+from ..plain_text import validate_plain_text
 from ..publishing import PublicationStatus
 from ..services import can_publish, records_publish, records_unpublish
 from .fields import CountryReference, PartialDateField, ReadsValues, SourceReference, TopicReference
@@ -33,6 +34,14 @@ class LinkField(serializers.HyperlinkedIdentityField):
     """The URL of another endpoint about the record, e.g. a country's summary."""
 
 
+def _refuse_forbidden_characters(field):
+    """Every writable text (lists' items too) refuses control and text-direction characters."""
+    if isinstance(field, serializers.ListField):
+        _refuse_forbidden_characters(field.child)
+    elif isinstance(field, serializers.CharField) and not field.read_only:
+        field.validators.append(validate_plain_text)
+
+
 class PublishableSerializer(serializers.ModelSerializer):
     """The base of every record's serializer: validation, publication rules, atomic writes."""
 
@@ -45,6 +54,12 @@ class PublishableSerializer(serializers.ModelSerializer):
             "published record must cite at least one source."
         ),
     )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            _refuse_forbidden_characters(field)
+        return fields
 
     def _user(self):
         request = self.context.get("request")
@@ -272,7 +287,11 @@ class DialogueRoundSerializer(PublishableSerializer):
         required=False, allow_null=True, help_text=_("The last day of a round over several days.")
     )
     country = CountryReference(queryset=Country.objects.all())
-    held = PartialDateField("held_on", required=True, help_text=_("When the round was held."))
+    held = PartialDateField(
+        "held_on",
+        required=True,
+        help_text=_("When the round was held; null for a round no source dates, known by its number."),
+    )
     topics = TopicReference(many=True, queryset=Topic.objects.all(), required=False)
     sources = SourceReference(many=True, queryset=Source.objects.all(), required=False)
 

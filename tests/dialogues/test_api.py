@@ -258,6 +258,21 @@ def new_round(country="KZ", **fields):
 
 
 @pytest.mark.django_db
+def test_a_round_no_source_dates_is_created_by_its_number_and_read_back_undated(editor):
+    make_country("KZ")
+    client = as_user(editor)
+    response = client.post("/api/v1/dialogue-rounds/", new_round(held=None, sequence_number=3), format="json")
+
+    assert response.status_code == 201, response.json()
+    created = DialogueRound.objects.get()
+    assert (created.held_on, created.held_on_precision, created.sequence_number) == (None, "", 3)
+    body = client.get(f"/api/v1/dialogue-rounds/{created.pk}/").json()
+    assert body["held"] is None
+    assert body["sequence_number"] == 3
+    assert str(created) == "3rd EU–Country KZ human rights dialogue"  # no date in its title
+
+
+@pytest.mark.django_db
 def test_anonymous_writes_are_refused(api):
     record = make_round()
     assert api.post("/api/v1/dialogue-rounds/", new_round(), format="json").status_code == 401

@@ -61,7 +61,7 @@ def test_a_valid_xlsx_imports(editor_client, known):
 BAD_ROWS = {
     "unknown country": ({"country": "FR"}, "country", "Unknown country: “FR”."),
     "bad date": ({"held_on": "October 2009"}, "held_on", "“October 2009” is not a date"),
-    "no date": ({"held_on": ""}, "held_on", "This field cannot be null."),
+    "neither date nor number": ({"held_on": "", "sequence_number": ""}, "held_on", "Give the date, or the number"),
     "unknown format": ({"format": "summit"}, "format", "Value 'summit' is not a valid choice."),
     "duplicate in the file": ({"held_on": "2003-06", "sequence_number": ""}, "country", "Duplicate: row 3"),
 }
