@@ -85,7 +85,7 @@ class DialogueRoundAdmin(PublishableImportExportMixin, PublishableAdmin):
             {
                 "fields": (
                     "country",
-                    ("held_on", "held_on_precision", "held_until"),
+                    ("held_on", "held_until"),
                     ("place", "modality"),
                     "format",
                     ("sequence_number", "number_basis"),

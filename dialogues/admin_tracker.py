@@ -67,7 +67,7 @@ def save_round_entries(request, form, formsets):
 class ConcernEntryInlineOnConcern(admin.TabularInline):
     model = ConcernEntry
     form = PortalModelForm
-    fields = ("dialogue_round", "occasion", "stated_on", "stated_on_precision", "status", "asserted_by", "statement")
+    fields = ("dialogue_round", "occasion", "stated_on", "status", "asserted_by", "statement")
     autocomplete_fields = ("dialogue_round",)
     extra = 0
     show_change_link = True

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import Q
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -101,10 +102,25 @@ def normalise_partial_dates(instance, *field_names):
 
 
 def parse_partial_date(text):
-    """(first day, precision) of "2008", "2008-06" or "2008-06-13"; ValueError for anything else."""
-    parts = text.strip().split("-")
-    if not 1 <= len(parts) <= 3 or len(parts[0]) != 4 or not all(part.isdigit() for part in parts):
-        raise ValueError(f"{text!r} is not a date: give a year (2010), a month (2010-01) or a day (2010-01-13).")
-    year, month, day = (int(part) for part in [*parts, "1", "1"][:3])
-    precision = (DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.DAY)[len(parts) - 1]
-    return datetime.date(year, month, day), precision
+    """(first day, precision) of "2008", "2008-06" or "2008-06-13"; ValueError for anything else.
+
+    The one parser of partial dates: the record loader, the spreadsheet import and the admin's
+    date fields all read them here.
+    """
+    text = text.strip()
+    parts = text.split("-")
+    try:
+        if (
+            not 1 <= len(parts) <= 3
+            or len(parts[0]) != 4
+            or not all(part.isascii() and part.isdigit() for part in parts)
+        ):
+            raise ValueError
+        year, month, day = (int(part) for part in [*parts, "1", "1"][:3])
+        date = datetime.date(year, month, day)  # ValueError for a month 13 or a 30 February
+    except ValueError:
+        raise ValueError(
+            gettext("“%(value)s” is not a date: give a year (2010), a month (2010-01) or a day (2010-01-13).")
+            % {"value": text}
+        ) from None
+    return date, (DatePrecision.YEAR, DatePrecision.MONTH, DatePrecision.DAY)[len(parts) - 1]

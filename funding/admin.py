@@ -72,8 +72,7 @@ class ProjectAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, Publis
             {
                 "fields": (
                     "eu_contribution_eur",
-                    ("starts_on", "starts_on_precision"),
-                    ("ends_on", "ends_on_precision"),
+                    ("starts_on", "ends_on"),
                     "duration_months",
                     "duration_note",
                     "status",

@@ -38,7 +38,7 @@ class SeminarAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, Publis
                     ("kind", "edition"),
                     "countries",
                     ("city", "online"),
-                    ("held_on", "held_on_precision"),
+                    "held_on",
                     "date_note",
                     "theme",
                 )

@@ -1,5 +1,7 @@
 """The editors' admin: every page renders within a bounded number of queries, roles are enforced."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -103,8 +105,7 @@ def test_an_editor_enters_a_dialogue_round_with_topics_and_sources(editor_client
         admin_url(DialogueRound, "add"),
         {
             "country": country.pk,
-            "held_on": "2009-11-18",
-            "held_on_precision": "month",
+            "held_on": "2009-11",
             "place": "Brussels",
             "format": "structured",
             "sequence_number": "2",
@@ -129,8 +130,7 @@ def test_an_editor_cannot_publish(editor_client):
         admin_url(DialogueRound, "add"),
         {
             "country": country.pk,
-            "held_on": "2009-11-01",
-            "held_on_precision": "month",
+            "held_on": "2009-11",
             "format": "structured",
             "sources": [source.pk],
             "publication_status": "published",
@@ -161,8 +161,7 @@ def test_a_published_record_needs_a_source_in_the_form(publisher_client):
         admin_url(DialogueRound, "add"),
         {
             "country": country.pk,
-            "held_on": "2009-11-01",
-            "held_on_precision": "month",
+            "held_on": "2009-11",
             "format": "structured",
             "publication_status": "published",
             **INLINES_EMPTY,
@@ -181,7 +180,6 @@ def test_bad_input_in_the_admin_is_an_error_not_a_500(editor_client):
         {
             "country": country.pk,
             "held_on": "not a date",
-            "held_on_precision": "month",
             "format": "nonsense",
             "sequence_number": "-3",
             **INLINES_EMPTY,
@@ -235,7 +233,7 @@ def test_a_duplicate_round_number_is_explained_next_to_the_number(editor_client)
     make_round(country=country, sequence_number=2, number_basis="stated")
     response = editor_client.post(
         admin_url(DialogueRound, "add"),
-        round_post(country, held_on="2011-05-01", held_on_precision="month", sequence_number="2"),
+        round_post(country, held_on="2011-05", sequence_number="2"),
     )
     assert_plain_error(response, "sequence_number", "already has a round of this format with this number")
 
@@ -243,7 +241,7 @@ def test_a_duplicate_round_number_is_explained_next_to_the_number(editor_client)
 def test_a_round_ending_before_it_starts_is_explained_next_to_its_last_day(editor_client):
     response = editor_client.post(
         admin_url(DialogueRound, "add"),
-        round_post(make_country("KZ"), held_on="2011-05-10", held_on_precision="day", held_until="2011-05-09"),
+        round_post(make_country("KZ"), held_on="2011-05-10", held_until="2011-05-09"),
     )
     assert_plain_error(response, "held_until", "The last day must come after the first")
 
@@ -257,9 +255,7 @@ def test_a_project_ending_before_it_starts_is_explained_next_to_its_end(editor_c
             "programme": programme.pk,
             "countries": [country.pk],
             "starts_on": "2011-05-10",
-            "starts_on_precision": "day",
             "ends_on": "2010-05-10",
-            "ends_on_precision": "day",
             **{
                 f"dialogues-citation-content_type-object_id-{name}": value
                 for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
@@ -279,3 +275,56 @@ def test_every_admin_form_and_inline_speaks_plain_language():
         assert issubclass(model_admin.form, PortalModelForm), model
         for inline in model_admin.inlines:
             assert issubclass(inline.form, PortalModelForm), inline
+
+
+@pytest.mark.parametrize(
+    "typed, stored, precision",
+    [
+        ("2008", datetime.date(2008, 1, 1), "year"),
+        ("2008-06", datetime.date(2008, 6, 1), "month"),
+        (" 2008-06-13 ", datetime.date(2008, 6, 13), "day"),
+    ],
+)
+def test_a_partial_date_is_typed_in_one_field_as_the_source_gives_it(editor_client, typed, stored, precision):
+    response = editor_client.post(admin_url(DialogueRound, "add"), round_post(make_country("KZ"), held_on=typed))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    record = DialogueRound.objects.get()
+    assert (record.held_on, record.held_on_precision) == (stored, precision)
+
+
+@pytest.mark.parametrize("typed", ["2008-13", "June 2008", "08-06-13", "2009-02-30"])
+def test_a_bad_partial_date_is_refused_with_what_to_type(editor_client, typed):
+    response = editor_client.post(admin_url(DialogueRound, "add"), round_post(make_country("KZ"), held_on=typed))
+    assert_plain_error(response, "held_on", "is not a date: give a year (2010), a month (2010-01)")
+
+
+def test_the_change_page_shows_the_date_as_stored_and_keeps_its_precision(editor_client):
+    record = make_round(held_on=datetime.date(2009, 10, 1), held_on_precision="month", summary="Before.")
+    page = editor_client.get(admin_url(DialogueRound, "change", record.pk)).content.decode()
+    assert 'name="held_on" value="2009-10"' in page and 'name="held_on_precision"' not in page
+    data = round_post(record.country, held_on="2009-10", summary="After.", sources=[record.sources.get().pk])
+    response = editor_client.post(admin_url(DialogueRound, "change", record.pk), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    record.refresh_from_db()
+    assert (record.held_on, record.held_on_precision, record.summary) == (datetime.date(2009, 10, 1), "month", "After.")
+
+
+def test_every_admin_form_types_partial_dates_in_one_field(rf, admin_user):
+    from dialogues.admin_forms import PartialDateFormField, partial_date_fields
+
+    request = rf.get("/")
+    request.user = admin_user
+    seen = set()
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.app_label not in ("dialogues", "seminars", "funding"):
+            continue
+        forms = [model_admin.get_form(request)]
+        forms += [inline.get_formset(request).form for inline in model_admin.get_inline_instances(request)]
+        for form in forms:
+            for date_name, precision_name in partial_date_fields(form._meta.model).items():
+                assert precision_name not in form.base_fields, form
+                if date_name in form.base_fields:
+                    assert isinstance(form.base_fields[date_name], PartialDateFormField), (form, date_name)
+                    seen.add(f"{form._meta.model._meta.model_name}.{date_name}")
+    assert {"dialogueround.held_on", "seminar.held_on", "project.starts_on", "source.published_on"} <= seen
+    assert {"concernentry.stated_on", "call.announced_on", "programme.launched_on"} <= seen
