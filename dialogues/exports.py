@@ -34,6 +34,7 @@ from django_filters.views import FilterMixin
 
 from .partial_dates import DatePrecision, PartialDate
 from .publishing import PublicationStatus
+from .spreadsheet_text import neutralised_rows, neutralised_sql
 from .sql_expressions import InArray, TableColumn
 
 EXPORT_FORMATS = ("csv", "json")
@@ -126,6 +127,11 @@ class Value:
         (value,) = values
         return None if self.blank_as_none and value == "" else value
 
+    def spreadsheet_text(self, model):
+        if isinstance(field_at(model, self.path), (models.CharField, models.TextField)):
+            return neutralised_sql(self.text(model))
+        return self.text(model)
+
     def text(self, model):
         text = self.visible()
         if isinstance(field_at(model, self.path), models.DateTimeField):
@@ -145,6 +151,9 @@ class Date:
     def value(self, values, codes):
         partial = PartialDate.of(*values)
         return partial.isoformat() if partial else None
+
+    def spreadsheet_text(self, model):
+        return self.text(model)  # digits first: never a formula
 
     def text(self, model):
         """PartialDate.isoformat() in SQL."""
@@ -213,6 +222,9 @@ class Codes:
         ids = through.objects.filter(**{own: OuterRef("pk")}).values_list(f"{target}_id")
         return Lateral(ArraySubquery(ids), f"{self.relation}_ids")
 
+    def spreadsheet_text(self, model):
+        return neutralised_sql(self.text(model))  # a source's title may start with "="
+
     def text(self, model):
         """The codes joined in SQL, in the order of `fetch`, from the ids the query holds as
         `ids_alias`: a Lateral, so that they are joined once per distinct set of ids."""
@@ -274,7 +286,7 @@ class ExportView(FilterMixin, View):
         queryset = queryset.alias(**{column.ids_alias: column.ids(self.model) for column in code_columns})
         texts = [
             F("pk"),
-            *(column.text(self.model) for column in self.columns),
+            *(column.spreadsheet_text(self.model) for column in self.columns),
             Concat(
                 models.Value(f"{base_url}{url_prefix}"),
                 Cast(self.detail_url_field, models.TextField()),
@@ -352,7 +364,7 @@ def csv_header(headers):
 def csv_lines(headers, rows):
     writer = csv_writer()
     yield writer.writerow(headers)
-    for row in rows:
+    for row in neutralised_rows(rows):
         yield writer.writerow(["" if value is None else value for value in row])
 
 

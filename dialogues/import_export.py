@@ -11,6 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import tablib
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
@@ -28,6 +29,7 @@ from import_export.widgets import ForeignKeyWidget, IntegerWidget, ManyToManyWid
 from .partial_dates import DatePrecision, PartialDate, parse_partial_date
 from .plain_text import validate_plain_text
 from .publishing import PublicationStatus
+from .spreadsheet_text import neutralised_rows, restored
 
 LIST_SEPARATORS = re.compile(r"[;,]")
 
@@ -123,7 +125,7 @@ class ChoiceWidget(Widget):
 
 class TextWidget(Widget):
     def clean(self, value, row=None, **kwargs):
-        text = _text(value)
+        text = restored(_text(value))  # an exported "'=..." comes back as it was recorded
         try:
             validate_plain_text(text)
         except ValidationError as error:
@@ -323,6 +325,21 @@ class ImportFileForm(ImportForm):
         super().__init__(formats, resources, **kwargs)
 
 
+def without_formulae(dataset):
+    """A copy of `dataset` whose texts cannot start a formula (dialogues/spreadsheet_text.py)."""
+    return tablib.Dataset(*neutralised_rows(dataset), headers=dataset.headers)
+
+
+class SpreadsheetCSV(CSV):
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(without_formulae(dataset), **kwargs)
+
+
+class SpreadsheetXLSX(XLSX):
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(without_formulae(dataset), **kwargs)
+
+
 class PublishableImportExportMixin(ImportExportMixin):
     """Import (CSV, XLSX) with a dry-run preview, and export (CSV, XLSX, JSON), in a record's admin.
 
@@ -331,7 +348,7 @@ class PublishableImportExportMixin(ImportExportMixin):
     """
 
     import_formats = [CSV, XLSX]
-    export_formats = [CSV, XLSX, JSON]
+    export_formats = [SpreadsheetCSV, SpreadsheetXLSX, JSON]  # JSON as recorded: no formula to fear
     import_form_class = ImportFileForm
     to_encoding = "utf-8-sig"  # CSV with a byte-order mark, for Excel; the import reads it back (from_encoding)
     import_error_display = ("message", "row")

@@ -265,3 +265,18 @@ def test_a_client_leaving_mid_copy_leaves_the_connection_usable_in_autocommit():
     stop_mid_copy()
     assert connection.connection.info.transaction_status == TransactionStatus.IDLE
     assert Project.objects.count() == 40
+
+
+@pytest.mark.parametrize("url", EXPORTS)
+def test_copy_neutralises_formulae_as_the_python_path_does(client, url):
+    formulae = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "'=kept", "a=1"]
+    country = make_country("KZ")
+    for text in formulae:
+        source = make_source(title=text)
+        programme = make_programme(name=text, summary=text, sources=[source])
+        make_project(programme=programme, countries=[country], title=text, summary=text, sources=[source])
+        make_seminar(countries=[country], title=text, summary=text, sources=[source])
+        make_round(country=country, summary=text, sources=[source])
+    copied, _ = assert_same_rows(client, url)
+    summaries = [row["summary"] for row in csv.DictReader(io.StringIO(copied, newline=""))]
+    assert sorted(summaries) == sorted(["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\t=1", "'\r=1", "'=kept", "a=1"])

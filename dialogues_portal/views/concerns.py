@@ -12,10 +12,12 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
+from dialogues.exports import BYTE_ORDER_MARK
 from dialogues.filtersets import ConcernFilterSet
 from dialogues.listing import FilteredListView
 from dialogues.models import Concern, ConcernStatus, Country
 from dialogues.querysets import published_sources
+from dialogues.spreadsheet_text import neutralised_rows
 from dialogues.tracker import concern_states
 from funding.aggregates import contribution_of_projects
 from seminars.models import Seminar
@@ -146,8 +148,8 @@ def matrix_csv(request):
     """The matrix's table as CSV: one row per country and topic with something in it."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="matrix.csv"'
-    response.write("\ufeff")  # a byte-order mark: spreadsheets then read UTF-8
+    response.write(BYTE_ORDER_MARK)  # spreadsheets then read UTF-8
     writer = csv.writer(response)
     writer.writerow(matrix.CSV_COLUMNS)
-    writer.writerows(matrix.csv_rows(matrix.country_topic_matrix()))
+    writer.writerows(neutralised_rows(matrix.csv_rows(matrix.country_topic_matrix())))
     return response

@@ -89,3 +89,30 @@ def test_csv_starts_with_a_byte_order_mark_so_excel_reads_utf8(client, euro_reco
     body = b"".join(client.get(f"{url}.csv").streaming_content)
     assert body.startswith(b"\xef\xbb\xbfid,")
     assert "€ – €" in body.decode("utf-8-sig")
+
+
+FORMULAE = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+@pytest.fixture
+def formula_records():
+    """Published records whose texts start with what a spreadsheet reads as a formula."""
+    kazakhstan = make_country("KZ", name="Kazakhstan")
+    for text in FORMULAE:
+        programme = make_programme(name=text, summary=text)
+        make_project(programme=programme, countries=[kazakhstan], title=text, summary=text)
+        make_seminar(countries=[kazakhstan], title=text, summary=text)
+        make_round(country=kazakhstan, summary=text)
+
+
+@pytest.mark.parametrize("url", LISTING_EXPORTS)
+def test_csv_texts_that_start_a_formula_get_an_apostrophe(client, formula_records, url):
+    body = b"".join(client.get(f"{url}.csv").streaming_content).decode("utf-8-sig")
+    summaries = [row["summary"] for row in csv.DictReader(io.StringIO(body, newline=""))]
+    assert sorted(summaries) == sorted(f"'{text}" for text in FORMULAE)
+
+
+@pytest.mark.parametrize("url", LISTING_EXPORTS)
+def test_json_texts_stay_as_recorded(client, formula_records, url):
+    rows = json.loads(content(client.get(f"{url}.json")))
+    assert sorted(row["summary"] for row in rows) == sorted(FORMULAE)

@@ -5,8 +5,10 @@ import io
 import json
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
+from dialogues.import_export import TextWidget
 from funding.models import Project
 from tests.factories import DRAFT, make_call, make_country, make_programme, make_project, make_records
 from tests.spreadsheets import export
@@ -69,3 +71,27 @@ def test_admin_csv_export_starts_with_a_byte_order_mark(editor_client):
     body = export(editor_client, Project, "0").content
     assert body.startswith(b"\xef\xbb\xbf")
     assert "Media – €300,000" in body.decode("utf-8-sig")
+
+
+def test_csv_amounts_stay_numbers_beside_neutralised_titles(client):
+    make_project(title="=1+1", eu_contribution_eur=Decimal("670000.00"))
+    rows = list(csv.DictReader(io.StringIO(content(client.get("/funding/projects/export.csv")).removeprefix("\ufeff"))))
+    assert (rows[0]["title"], rows[0]["eu_contribution_eur"]) == ("'=1+1", "670000.00")
+
+
+@pytest.mark.parametrize("title", ["=1+1", "+1", "-1", "@SUM(A1)"])
+def test_admin_csv_and_xlsx_exports_carry_no_live_formula(editor_client, title):
+    make_project(title=title, summary="-")
+    body = export(editor_client, Project, "0").content.decode("utf-8-sig")
+    [row] = list(csv.DictReader(io.StringIO(body, newline="")))
+    assert (row["title"], row["summary"]) == (f"'{title}", "'-")
+    sheet = openpyxl.load_workbook(io.BytesIO(export(editor_client, Project, "1").content)).active
+    header = [cell.value for cell in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("title") + 1)
+    assert (cell.value, cell.data_type) == (f"'{title}", "s")
+    assert json.loads(export(editor_client, Project, "2").content)[0]["title"] == title  # JSON as recorded
+
+
+def test_admin_import_takes_the_apostrophe_of_an_export_off_again():
+    assert TextWidget().clean("'=1+1") == "=1+1"
+    assert TextWidget().clean("'quoted'") == "'quoted'"

@@ -570,3 +570,9 @@ def test_matrix_queries_do_not_grow_with_its_cells(client, django_assert_max_num
     with django_assert_max_num_queries(9):
         response = client.get("/matrix/")
     assert len(response.context["table"].topics) == cells
+
+
+def test_matrix_csv_names_that_start_a_formula_get_an_apostrophe(client, kazakhstan):
+    held(kazakhstan, 2010, topics=[make_topic(name="=HYPERLINK(1)", slug="formula")])
+    rows = list(csv.reader(io.StringIO(client.get("/matrix/export.csv").content.decode("utf-8-sig"))))
+    assert [row[3] for row in rows[1:]] == ["'=HYPERLINK(1)"]
