@@ -7,14 +7,34 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from dialogues.models import Concern, Country, DialogueRound
+from dialogues.plain_text import without_forbidden
 from dialogues.tracker import concern_states
 from funding.models import Project
 from seminars.models import Seminar
 
 FEED_LENGTH = 30
+
+
+def _clean(value):
+    if isinstance(value, (list, tuple)):
+        return type(value)(_clean(part) for part in value)
+    return without_forbidden(str(value)) if isinstance(value, Promise) else without_forbidden(value)
+
+
+class PortalAtomFeed(Atom1Feed):
+    """Atom without the characters XML cannot carry: one record stored with a control character (the
+    write paths refuse them, dialogues/plain_text.py) must never make a feed answer 500."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*(_clean(arg) for arg in args), **{name: _clean(value) for name, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*(_clean(arg) for arg in args), **{name: _clean(value) for name, value in kwargs.items()})
+
 
 KINDS = {
     "dialogues": (DialogueRound, "country"),
@@ -26,7 +46,7 @@ KINDS = {
 class RecordsFeed(Feed):
     """`kinds` picks the record types; a `slug` in the URL narrows the feed to one country."""
 
-    feed_type = Atom1Feed
+    feed_type = PortalAtomFeed
     kinds = tuple(KINDS)
 
     def get_object(self, request, slug=None):
@@ -84,7 +104,7 @@ class StatusChangesFeed(Feed):
     """The follow-up tracker's status changes: every public entry whose status differs from the
     concern's previous one, everywhere, for one country or for one concern (by the URL's name)."""
 
-    feed_type = Atom1Feed
+    feed_type = PortalAtomFeed
 
     def get_object(self, request, slug=None):
         name = request.resolver_match.url_name

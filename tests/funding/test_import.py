@@ -115,6 +115,8 @@ BAD_ROWS = {
     "duplicate in the file": ({"title": "Access to justice 3"}, "title", "Duplicate: row 3 of this file"),
     "end before start": ({"starts_on": "2012", "ends_on": "2011"}, "__all__", "project_ends_after_start"),
     "unknown programme": ({"programme": "nope"}, "programme", "Unknown programme: “nope”."),
+    "control character": ({"summary": "Legal\x0baid"}, "summary", "invisible character U+000B"),
+    "direction override": ({"title": "Access \u202eto justice"}, "title", "invisible character U+202E"),
 }
 
 
