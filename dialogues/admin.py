@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import PublishableAdmin
+from .admin_base import OneHistoryEntryPerSaveMixin, PublishableAdmin
 from .admin_forms import PortalModelForm
 from .admin_tracker import CitationInline, ConcernEntryInline, save_round_entries
 from .import_export import PublishableImportExportMixin
@@ -47,7 +47,7 @@ class OrganisationAdmin(PublishableAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(OneHistoryEntryPerSaveMixin, admin.ModelAdmin):
     form = PortalModelForm
     list_display = ("name", "country", "kind")
     list_filter = ("country", "kind")

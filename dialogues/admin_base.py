@@ -4,7 +4,10 @@ Editors change drafts; only those with the `publish_<model>` permission (Publish
 the publication status, here and in the bulk actions.
 """
 
+import json
+
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -13,6 +16,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_forms import PortalModelForm
+from .history import has_history, history_mark, merge_history
 from .publishing import PublicationStatus
 from .services import can_publish, records_publish, records_unpublish
 
@@ -63,7 +67,42 @@ class CountryCodesColumnMixin:
         return ", ".join(country.iso_code for country in record.countries.all())
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
+class OneHistoryEntryPerSaveMixin:
+    """One admin save is one history entry per record it wrote (the record, its many-to-many
+    fields, its inlines), whose change reason is the admin's own account of the change."""
+
+    def save_model(self, request, obj, form, change):
+        models = {type(obj), *(inline.model for inline in self.inlines)}
+        request.history_marks = {model: history_mark(model) for model in models if has_history(model)}
+        request.history_records = {}
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        saved = [*formset.new_objects, *(record for record, _fields in formset.changed_objects)]
+        request.history_records.setdefault(formset.model, set()).update(record.pk for record in saved)
+
+    def log_addition(self, request, obj, message):
+        self.merge_history(request, obj, message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self.merge_history(request, obj, message)
+        return super().log_change(request, obj, message)
+
+    def merge_history(self, request, obj, message):
+        marks = getattr(request, "history_marks", None)
+        if not marks:
+            return
+        records = {**request.history_records, type(obj): {obj.pk}}
+        account = LogEntry(change_message=message if isinstance(message, str) else json.dumps(message))
+        reason = _("In the admin: %(change)s") % {"change": account.get_change_message()}
+        for model, since in marks.items():
+            merge_history(model, since, records.get(model, ()), reason=reason)
+        del request.history_marks
+
+
+class PublishableAdmin(OneHistoryEntryPerSaveMixin, SimpleHistoryAdmin):
     form = PublishableAdminForm
     actions = [publish_selected, unpublish_selected]
     readonly_fields = ("is_synthetic", "created_at", "updated_at")

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import PublishableAdmin
+from .admin_base import OneHistoryEntryPerSaveMixin, PublishableAdmin
 from .admin_forms import PortalModelForm
 from .models import Citation, Concern, ConcernEntry
 
@@ -95,7 +95,7 @@ class ConcernEntryAdmin(PublishableAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(OneHistoryEntryPerSaveMixin, admin.ModelAdmin):
     form = PortalModelForm
     list_display = ("content_type", "object_id", "field", "source", "basis", "reading")
     list_filter = ("content_type", "basis")

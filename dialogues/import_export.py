@@ -26,6 +26,7 @@ from import_export.forms import ImportForm
 from import_export.resources import ModelResource
 from import_export.widgets import ForeignKeyWidget, IntegerWidget, ManyToManyWidget, Widget
 
+from .history import history_mark, merge_history
 from .partial_dates import DatePrecision, PartialDate, parse_partial_date
 from .plain_text import validate_plain_text
 from .publishing import PublicationStatus
@@ -242,6 +243,12 @@ class PublishableResource(ModelResource):
     def before_import(self, dataset, **kwargs):
         self._rows_by_key = {}
         self._user = kwargs.get("user")
+        file_name = kwargs.get("file_name")
+        self._change_reason = (
+            _("Imported from the spreadsheet “%(file)s”") % {"file": file_name}
+            if file_name
+            else _("Imported from a spreadsheet")
+        )
 
     def after_init_instance(self, instance, new, row, **kwargs):
         instance.publication_status = PublicationStatus.DRAFT  # whatever the file says
@@ -292,6 +299,13 @@ class PublishableResource(ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         if self._user is not None:
             instance._history_user = self._user  # the history names who imported the record
+        instance._change_reason = self._change_reason
+        self._history_since = history_mark(self._meta.model)
+
+    def save_m2m(self, instance, row, **kwargs):
+        super().save_m2m(instance, row, **kwargs)
+        # the row's save and each of its many-to-many columns wrote an entry: one row, one entry
+        merge_history(self._meta.model, self._history_since, [instance.pk], reason=self._change_reason)
 
 
 class ImportFileForm(ImportForm):
