@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+scripts/install_services.sh  # PostgreSQL 15, Node.js and npm, redis-server: before npm runs
 scripts/install_browser.sh
-scripts/install_services.sh
 source scripts/postgres.sh
 
 mkdir -p test-artifacts

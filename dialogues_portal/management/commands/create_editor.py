@@ -1,5 +1,8 @@
 """Create an editor (or publisher) account for the admin."""
 
+import getpass
+import sys
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
@@ -24,9 +27,7 @@ class Command(BaseCommand):
         if User.objects.filter(username=username).exists():
             raise CommandError(f"A user named {username!r} exists already.")
         if password is None:
-            import getpass
-
-            password = getpass.getpass("Password: ")
+            password = self.ask_password()
         user = User(username=username, email=email, is_staff=True)
         try:
             validate_password(password, user)
@@ -39,3 +40,16 @@ class Command(BaseCommand):
             groups = [EDITORS, PUBLISHERS] if publisher else [EDITORS]
             user.groups.set(Group.objects.filter(name__in=groups))
         self.stdout.write(f"Created {username} in {', '.join(groups)}.")
+
+    def ask_password(self):
+        # getpass without a terminal reads stdin, or dies with a traceback on its end: refuse instead
+        if not sys.stdin.isatty():
+            raise CommandError("There is no terminal to ask for the password on: give it with --password PASSWORD.")
+        try:
+            password = getpass.getpass("Password: ")
+            again = getpass.getpass("Password (again): ")
+        except (EOFError, KeyboardInterrupt):
+            raise CommandError("No password given: nothing was created.") from None
+        if password != again:
+            raise CommandError("The two passwords differ: nothing was created.")
+        return password
