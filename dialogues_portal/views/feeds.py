@@ -26,14 +26,22 @@ def _clean(value):
 
 
 class PortalAtomFeed(Atom1Feed):
-    """Atom without the characters XML cannot carry: one record stored with a control character (the
-    write paths refuse them, dialogues/plain_text.py) must never make a feed answer 500."""
+    """Atom with plain-text summaries, and without the characters XML cannot carry: one record stored
+    with a control character (the write paths refuse them, dialogues/plain_text.py) must never make
+    a feed answer 500."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*(_clean(arg) for arg in args), **{name: _clean(value) for name, value in kwargs.items()})
 
     def add_item(self, *args, **kwargs):
         super().add_item(*(_clean(arg) for arg in args), **{name: _clean(value) for name, value in kwargs.items()})
+
+    def add_item_elements(self, handler, item):
+        # Summaries are plain text (the pages escape them): as type="html" a reader would render an
+        # editor's markup, scripts included.
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 KINDS = {

@@ -59,12 +59,12 @@ def test_feeds_make_a_fixed_number_of_queries(client, django_assert_max_num_quer
         assert client.get(path.format(country=country.slug)).status_code == 200
 
 
+# The status-changes feeds need a concern's entries to carry anything (tests/portal/test_concerns.py).
 FEEDS = [
     "/feeds/latest/",
     "/feeds/dialogues/",
     "/feeds/seminars/",
     "/feeds/projects/",
-    "/feeds/status-changes/",
     "/countries/{country}/feed/",
 ]
 
@@ -81,3 +81,14 @@ def test_one_record_with_a_control_character_never_breaks_a_feed(client, path):
     body = response.content.decode()
     assert "\x0b" not in body and "\x01" not in body and "\u202e" not in body
 
+
+@pytest.mark.parametrize("path", FEEDS)
+def test_summaries_are_plain_text_never_an_editors_markup(client, path):
+    country = make_country(slug="kazakhstan")
+    make_round(country=country, summary='<img src=x onerror="alert(1)"> & <b>bold</b>')
+    make_project(summary="<script>alert(1)</script>", countries=[country])
+    make_seminar(summary="<i>in italics</i>", countries=[country])
+    body = client.get(path.format(country=country.slug)).content.decode()
+    assert 'type="html"' not in body
+    assert '<summary type="text">&lt;' in body
+    assert "<script>" not in body and "<img" not in body
