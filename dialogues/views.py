@@ -35,7 +35,7 @@ class DialogueRoundExportView(ExportView):
         Value("alongside", blank_as_none=True),
         Value("alongside_number"),
         Value("place", blank_as_none=True),
-        Codes("topics", "slug", order_by="name"),
+        Codes("topics", "slug", order_by="name", names="name", names_header="topic_names"),
         Value("summary"),
         Codes("sources", "title"),
         Value("updated_at"),

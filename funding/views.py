@@ -52,12 +52,13 @@ class ProjectExportView(ExportView):
     columns = (
         Value("title"),
         Value("programme__slug", "programme", published_via="programme"),
+        Value("programme__name", "programme_name", published_via="programme"),
         # the call by id and title, not its total: a package's total repeated on each of its
         # projects' rows would be counted once per project by whoever sums the column
         Value("call_id", "call_id", published_via="call"),
         Value("call__title", "call", published_via="call"),
-        Codes("countries", "iso_code", order_by="name"),
-        Codes("topics", "slug", order_by="name"),
+        Codes("countries", "iso_code", order_by="name", names="name", names_header="country_names"),
+        Codes("topics", "slug", order_by="name", names="name", names_header="topic_names"),
         Value("eu_contribution_eur"),
         Date("starts_on", "starts"),
         Date("ends_on", "ends"),
@@ -81,7 +82,7 @@ class ProgrammeExportView(ExportView):
         Value("acronym", blank_as_none=True),
         Date("launched_on", "launched"),
         Value("scope", blank_as_none=True),
-        Codes("countries", "iso_code", order_by="name"),
+        Codes("countries", "iso_code", order_by="name", names="name", names_header="country_names"),
         Value("envelope_eur"),
         Value("summary"),
         Value("updated_at"),

@@ -27,12 +27,12 @@ class SeminarExportView(ExportView):
     columns = (
         Value("title"),
         Value("kind"),
-        Codes("countries", "iso_code", order_by="name"),
+        Codes("countries", "iso_code", order_by="name", names="name", names_header="country_names"),
         Value("city", blank_as_none=True),
         Date("held_on", "held"),
         Value("date_note", blank_as_none=True),
         Value("dialogue_round_id", "dialogue_round", published_via="dialogue_round"),
-        Codes("topics", "slug", order_by="name"),
+        Codes("topics", "slug", order_by="name", names="name", names_header="topic_names"),
         Value("participating_organisations"),
         # "more than 70" stays "more than" 70: the number alone would read as exact
         Value("participating_organisations_qualifier"),

@@ -95,7 +95,7 @@ def test_every_export_view_is_compared():
 
 
 @pytest.mark.parametrize("url", EXPORTS + FILTERED_EXPORTS)
-def test_copy_gives_the_python_paths_rows_on_the_real_data(client, real_data, url):
+def test_copy_gives_the_python_paths_rows_on_the_real_data(client, real_data_shared, url):
     copied, python = assert_same_rows(client, url)
     assert copied.count("\n") > 1
     assert "\r" not in copied + python  # lines end with "\n" alone on both paths, as COPY writes them
@@ -187,11 +187,14 @@ def test_copy_writes_unknown_values_blank_and_dates_at_their_precision(client, a
     rows = list(csv.DictReader(io.StringIO(copied_csv(client, "/funding/projects/export.csv"), newline="")))
     by_title = {row["title"]: row for row in rows}
     assert [by_title[f"{AWKWARD} {n}"]["starts"] for n in range(4)] == ["2011", "2011-06", "2011-06-15", ""]
+    assert [by_title[f"{AWKWARD} {n}"]["starts_precision"] for n in range(4)] == ["year", "month", "day", ""]
     first = by_title[f"{AWKWARD} 0"]
     assert first["eu_contribution_eur"] == "670000.00"
     assert first["call"] and first["call_id"] and "call_total_eur" not in first  # the call, never its total
-    assert first["updated_at"] == "2024-01-02 03:04:05+00:00"
+    assert first["updated_at"] == "2024-01-02T03:04:05+00:00"  # ISO 8601
     assert first["countries"] == "KZ;KG"  # published only, by name
+    assert first["country_names"] == 'Kazakhstan, Республика;Kyrgyz "Republic"'
+    assert first["programme_name"] == AWKWARD
     assert first["url"] == f"http://testserver/funding/projects/{first['id']}/"
     alone = by_title[f"{AWKWARD} alone"]
     assert [alone[codes] for codes in ("countries", "topics", "sources")] == ["", "", ""]

@@ -1,12 +1,23 @@
 """Dialogue-round exports: CSV and JSON, streamed, with the listing's filters, never a draft."""
 
 import csv
+import datetime
 import io
 import json
+import re
 
 import pytest
 
-from tests.factories import DRAFT, make_country, make_programme, make_project, make_records, make_round, make_seminar
+from tests.factories import (
+    DRAFT,
+    make_country,
+    make_programme,
+    make_project,
+    make_records,
+    make_round,
+    make_seminar,
+    make_topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +127,45 @@ def test_csv_texts_that_start_a_formula_get_an_apostrophe(client, formula_record
 def test_json_texts_stay_as_recorded(client, formula_records, url):
     rows = json.loads(content(client.get(f"{url}.json")))
     assert sorted(row["summary"] for row in rows) == sorted(FORMULAE)
+
+
+def test_partial_dates_are_text_with_their_precision_beside_them(client):
+    make_round(held_on=datetime.date(2010, 1, 1), held_on_precision="month", summary="month")
+    make_round(held_on=datetime.date(2011, 1, 1), held_on_precision="year", summary="year")
+    make_round(held_on=datetime.date(2012, 3, 4), held_on_precision="day", summary="day")
+    rows = json.loads(content(client.get("/dialogues/export.json")))
+    assert sorted((row["held"], row["held_precision"]) for row in rows) == [
+        ("2010-01", "month"),
+        ("2011", "year"),
+        ("2012-03-04", "day"),
+    ]
+    body = content(client.get("/dialogues/export.csv")).removeprefix("\ufeff")
+    header = next(csv.reader(io.StringIO(body)))
+    assert header.index("held_precision") == header.index("held") + 1
+    assert {(row["held"], row["held_precision"]) for row in csv.DictReader(io.StringIO(body))} == {
+        ("2010-01", "month"),
+        ("2011", "year"),
+        ("2012-03-04", "day"),
+    }
+
+
+def test_an_undated_record_has_no_precision(client):
+    make_seminar(held_on=None, held_on_precision="")
+    [row] = json.loads(content(client.get("/seminars/export.json")))
+    assert (row["held"], row["held_precision"]) == (None, None)
+
+
+@pytest.mark.parametrize("url", LISTING_EXPORTS)
+def test_timestamps_are_iso_8601(client, euro_records, url):
+    iso = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$")
+    body = content(client.get(f"{url}.csv")).removeprefix("\ufeff")
+    assert all(iso.match(row["updated_at"]) for row in csv.DictReader(io.StringIO(body)))
+    assert all(iso.match(row["updated_at"]) for row in json.loads(content(client.get(f"{url}.json"))))
+
+
+def test_round_exports_give_topic_names_beside_slugs(client):
+    topics = [make_topic(name="Torture", slug="torture"), make_topic(name="Freedom of expression", slug="foe")]
+    make_round(country=make_country("KZ", name="Kazakhstan"), topics=topics)
+    [row] = json.loads(content(client.get("/dialogues/export.json")))
+    assert (row["country"], row["country_name"]) == ("KZ", "Kazakhstan")
+    assert (row["topics"], row["topic_names"]) == ("foe;torture", "Freedom of expression;Torture")

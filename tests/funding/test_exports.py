@@ -4,13 +4,14 @@ import csv
 import io
 import json
 from decimal import Decimal
+from urllib.parse import quote
 
 import openpyxl
 import pytest
 
 from dialogues.import_export import TextWidget
 from funding.models import Project
-from tests.factories import DRAFT, make_call, make_country, make_programme, make_project, make_records
+from tests.factories import DRAFT, make_call, make_country, make_programme, make_project, make_records, make_topic
 from tests.spreadsheets import export
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def test_csv_export_filtered_by_country(client):
     make_project(title="In Kazakhstan", countries=[make_country("KZ")])
     make_project(title="In Tajikistan", countries=[make_country("TJ")])
     response = client.get("/funding/projects/export.csv?country=KZ")
-    assert 'filename="projects.csv"' in response["Content-Disposition"]
+    assert 'filename="projects-KZ.csv"' in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(content(response))))
     assert [row["title"] for row in rows] == ["In Kazakhstan"]
 
@@ -95,3 +96,38 @@ def test_admin_csv_and_xlsx_exports_carry_no_live_formula(editor_client, title):
 def test_admin_import_takes_the_apostrophe_of_an_export_off_again():
     assert TextWidget().clean("'=1+1") == "=1+1"
     assert TextWidget().clean("'quoted'") == "'quoted'"
+
+
+def test_exports_give_names_beside_codes(client):
+    kazakhstan, kyrgyzstan = make_country("KZ", name="Kazakhstan"), make_country("KG", name="Kyrgyzstan")
+    programme = make_programme(name="European Instrument for Democracy and Human Rights", slug="eidhr")
+    programme.countries.set([kyrgyzstan, kazakhstan])
+    topic = make_topic(name="Freedom of expression", slug="freedom-of-expression")
+    make_project(programme=programme, countries=[kyrgyzstan, kazakhstan], topics=[topic])
+    [project] = json.loads(content(client.get("/funding/projects/export.json")))
+    assert (project["programme"], project["programme_name"]) == ("eidhr", programme.name)
+    assert (project["countries"], project["country_names"]) == ("KZ;KG", "Kazakhstan;Kyrgyzstan")
+    assert (project["topics"], project["topic_names"]) == ("freedom-of-expression", "Freedom of expression")
+    [row] = csv.DictReader(io.StringIO(content(client.get("/funding/programmes/export.csv")).removeprefix("\ufeff")))
+    assert (row["countries"], row["country_names"]) == ("KZ;KG", "Kazakhstan;Kyrgyzstan")
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("", "projects.csv"),
+        ("?country=kz&programme=EIDHR", "projects-KZ-eidhr.csv"),
+        ("?country=KZ,kg&year_from=2010&ordering=-amount&junk=1", "projects-KZ-KG-year_from-2010.csv"),
+        ("?status=ongoing&q=human+rights", "projects-ongoing-q-human-rights.csv"),
+        ("?country=&q=", "projects.csv"),
+    ],
+)
+def test_file_name_says_what_was_filtered(client, query, name):
+    make_country("KZ"), make_country("KG"), make_programme(slug="eidhr")
+    response = client.get(f"/funding/projects/export.csv{query}")
+    assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+
+
+def test_file_name_of_a_russian_search_is_sent_encoded(client):
+    response = client.get("/funding/projects/export.json?q=права человека")
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''" + quote("projects-q-права-человека.json")
