@@ -43,6 +43,38 @@ def real_data(db, real_data_dump):
     load_real_data_dump(real_data_dump)
 
 
+@pytest.fixture(scope="module")
+def real_data_module(django_db_setup, django_db_blocker, real_data_dump):
+    """The real records loaded once for a module, in a transaction rolled back at its end (loading
+    them for each test was most of the suite's time). Tests ask for `real_data_shared`."""
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        load_real_data_dump(real_data_dump)
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def real_data_shared(real_data_module, db):
+    """The real records, shared by the module's tests: each test runs in its own savepoint (`db`),
+    so what it writes is gone for the next. Not for transactional tests (a live server, a flush, a
+    subprocess): they would find the records uncommitted; they keep `real_data`."""
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Within each module, the tests on `real_data_shared` run after the others: the records stay
+    loaded from the first test that asks for them to the module's end, and the others expect an
+    empty database."""
+    modules = {}
+    for item in items:
+        modules.setdefault(item.path, len(modules))
+    items.sort(key=lambda item: (modules[item.path], "real_data_module" in getattr(item, "fixturenames", ())))
+
+
 def _staff(username, *groups):
     sync_roles()
     user = get_user_model().objects.create_user(username, password="a-long-test-password", is_staff=True)

@@ -74,7 +74,7 @@ PAGINATION_QUERIES = ["page=2&page_size=3", "page=99", "page=0", "page_size=abc"
 
 
 @pytest.fixture
-def records(real_data):
+def records(real_data_shared):
     """Beside the real data: drafts, drafts among published records' relations, dates at every
     precision and unknown, unknown amounts, Cyrillic names."""
     kz, uz = Country.objects.get(iso_code="KZ"), Country.objects.get(iso_code="UZ")

@@ -50,7 +50,7 @@ def keep_the_test_connection():
 
 @schema.include(method="GET").parametrize()
 @FUZZ
-def test_reading_never_fails_and_conforms(case, real_data):
+def test_reading_never_fails_and_conforms(case, real_data_shared):
     cache.clear()  # the anonymous rate limit would otherwise answer most examples with 429
     case.call_and_validate(checks=CHECKS)
 

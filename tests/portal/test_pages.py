@@ -24,7 +24,7 @@ PAGES = ["/", "/countries/", "/topics/", "/dialogues/", "/seminars/", "/funding/
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_every_page_renders_with_title_description_and_open_graph(client, real_data, path):
+def test_every_page_renders_with_title_description_and_open_graph(client, real_data_shared, path):
     response = client.get(path)
     assert response.status_code == 200
     html = response.content.decode()
@@ -34,7 +34,7 @@ def test_every_page_renders_with_title_description_and_open_graph(client, real_d
     assert "<script" not in html
 
 
-def test_every_real_record_has_a_page(client, real_data):
+def test_every_real_record_has_a_page(client, real_data_shared):
     from dialogues.models import Country, DialogueRound, Topic
     from funding.models import Programme, Project
     from seminars.models import Seminar
@@ -44,7 +44,7 @@ def test_every_real_record_has_a_page(client, real_data):
             assert client.get(record.get_absolute_url()).status_code == 200, record
 
 
-def test_newcomer_questions_are_answered_by_the_real_data(client, real_data):
+def test_newcomer_questions_are_answered_by_the_real_data(client, real_data_shared):
     turkmenistan = client.get("/countries/turkmenistan/").content.decode()
     assert "Topics the EU raises with Turkmenistan" in turkmenistan
     assert "Rights of the child" in turkmenistan
@@ -146,7 +146,7 @@ def test_draft_country_and_topic_are_404(client):
     assert client.get(topic.get_absolute_url()).status_code == 404
 
 
-def test_charts_are_svg_with_a_table(client, real_data):
+def test_charts_are_svg_with_a_table(client, real_data_shared):
     html = response_text(client, "/")
     assert html.count("<svg") == 3
     assert html.count("<table") >= 3

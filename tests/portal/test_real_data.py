@@ -15,7 +15,7 @@ from seminars.models import Seminar
 pytestmark = pytest.mark.django_db
 
 
-def test_the_five_countries_with_how_their_dialogues_started(real_data):
+def test_the_five_countries_with_how_their_dialogues_started(real_data_shared):
     countries = {c.iso_code: c for c in Country.objects.published()}
     assert sorted(countries) == ["KG", "KZ", "TJ", "TM", "UZ"]
     assert str(countries["TM"].dialogue_started) == "2005"
@@ -33,7 +33,7 @@ def test_the_five_countries_with_how_their_dialogues_started(real_data):
     assert countries["KZ"].eu_agreement == "" and countries["KZ"].trade_preference == ""
 
 
-def test_topics_raised_with_turkmenistan(real_data):
+def test_topics_raised_with_turkmenistan(real_data_shared):
     names = set(Country.objects.get(iso_code="TM").dialogue_topics.values_list("name", flat=True))
     assert {
         "Rights of LGBTIQ persons",
@@ -42,7 +42,7 @@ def test_topics_raised_with_turkmenistan(real_data):
     } <= names
 
 
-def test_the_source_documents_rounds_are_in_the_record(real_data):
+def test_the_source_documents_rounds_are_in_the_record(real_data_shared):
     rounds = DialogueRound.objects.published().select_related("country")
     found = {(r.country.iso_code, r.held.isoformat()[:7], r.format, r.sequence_number) for r in rounds}
     assert {
@@ -56,7 +56,7 @@ def test_the_source_documents_rounds_are_in_the_record(real_data):
     assert {first[iso].number_basis for iso in ("KZ", "KG", "TJ")} == {"stated"}  # "the first structured dialogues"
 
 
-def test_seminars_held_in_2009_and_the_almaty_seminar_dated_by_inference(real_data):
+def test_seminars_held_in_2009_and_the_almaty_seminar_dated_by_inference(real_data_shared):
     from dialogues.models import Citation
 
     in_2009 = Seminar.objects.published().filter(held_on__year=2009)
@@ -72,7 +72,7 @@ def test_seminars_held_in_2009_and_the_almaty_seminar_dated_by_inference(real_da
     assert [forum.edition for forum in forums if forum.held] == [1, 2, 3, 4, 5]
 
 
-def test_eidhr_in_kazakhstan_in_2009_and_2010(real_data):
+def test_eidhr_in_kazakhstan_in_2009_and_2010(real_data_shared):
     eidhr = Programme.objects.get(slug="eidhr")
     assert eidhr.predecessor.name == "European Initiative for Democracy and Human Rights"
     call = Call.objects.get(programme=eidhr, year=2010, country__iso_code="KZ")
@@ -89,7 +89,7 @@ def test_eidhr_in_kazakhstan_in_2009_and_2010(real_data):
     assert {p.duration_note for p in projects} == {"from one to three years"}
 
 
-def test_programmes(real_data):
+def test_programmes(real_data_shared):
     facility = Programme.objects.get(slug="civil-society-facility-central-asia")
     assert facility.envelope_eur == Decimal("4500000.00")
     assert facility.launched_on == datetime.date(2024, 9, 1) and facility.launched_on_precision == "month"
@@ -97,7 +97,7 @@ def test_programmes(real_data):
     assert Programme.objects.get(slug="rule-of-law-initiative-central-asia").launched.isoformat() == "2008-11"
 
 
-def test_every_real_record_cites_a_source_a_reader_can_open(real_data):
+def test_every_real_record_cites_a_source_a_reader_can_open(real_data_shared):
     sourced_models = [
         m
         for app in ("dialogues", "seminars", "funding")
@@ -115,14 +115,14 @@ def test_every_real_record_cites_a_source_a_reader_can_open(real_data):
     assert Place.objects.count() == 12
 
 
-def test_no_synthetic_record_is_in_the_real_data(real_data):
+def test_no_synthetic_record_is_in_the_real_data(real_data_shared):
     for app in ("dialogues", "seminars", "funding"):
         for model in apps.get_app_config(app).get_models():
             if hasattr(model, "is_synthetic"):
                 assert not model.objects.filter(is_synthetic=True).exists()
 
 
-def test_loading_the_real_data_twice_changes_nothing(real_data):
+def test_loading_the_real_data_twice_changes_nothing(real_data_shared):
     from django.core.management import call_command
 
     before = Project.objects.count(), Seminar.objects.count()

@@ -31,7 +31,7 @@ def production_headers(settings):
 
 
 @pytest.mark.parametrize("kind", RESPONSES)
-def test_security_headers_on_every_kind_of_response(real_data, production_headers, kind):
+def test_security_headers_on_every_kind_of_response(real_data_shared, production_headers, kind):
     response = Client().get(RESPONSES[kind], secure=True)
     assert response.status_code in (200, 404), response.status_code
     assert response.status_code == (404 if kind == "not found" else 200)
@@ -47,7 +47,7 @@ def test_security_headers_on_every_kind_of_response(real_data, production_header
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_pages_have_no_inline_scripts_or_styles(real_data):
+def test_pages_have_no_inline_scripts_or_styles(real_data_shared):
     for url in ("/", "/countries/kazakhstan/", "/funding/projects/", "/seminars/", "/dialogues/", "/admin/login/"):
         html = Client().get(url).content.decode()
         assert not re.search(r"\sstyle=", html), url
