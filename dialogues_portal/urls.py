@@ -6,6 +6,12 @@ from django.urls import include, path
 
 from .health import healthz
 
+# Under /api/ errors keep the API's JSON shape, whatever raised them (errors.py).
+handler400 = "dialogues_portal.errors.bad_request"
+handler403 = "dialogues_portal.errors.permission_denied"
+handler404 = "dialogues_portal.errors.page_not_found"
+handler500 = "dialogues_portal.errors.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,68 @@
+"""Hostile requests get a 4xx, never a 500, and under /api/ always the API's JSON error shape
+(`{"detail": ...}`, dialogues/api/schema.py): NUL bytes and newlines in paths, JSON nested without
+end, bodies over the upload limit, unknown paths, server errors, methods the portal never uses."""
+
+import pytest
+from django.test import Client
+
+from dialogues_portal.api.views import StatsView
+from tests.factories import make_country, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_api_error(response, status):
+    assert response.status_code == status, (response.status_code, response.content[:200])
+    assert response["Content-Type"] == "application/json", response["Content-Type"]
+    body = response.json()
+    assert set(body) == {"detail"} and body["detail"], body
+
+
+def assert_html_error(response, status):
+    assert response.status_code == status, (response.status_code, response.content[:200])
+    assert response["Content-Type"].startswith("text/html"), response["Content-Type"]
+
+
+@pytest.fixture
+def records(db):
+    make_country("KZ", slug="kazakhstan")
+    make_topic(slug="rule-of-law")
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/token/", "/api/v1/projects/"])
+def test_a_body_over_the_upload_limit_is_a_json_413(client, editor, path):
+    client.force_login(editor)
+    response = client.post(path, data=b"x" * (6 * 1024 * 1024), content_type="application/json")
+    assert_api_error(response, 413)
+
+
+def test_a_form_over_the_upload_limit_on_a_page_is_a_413(client):
+    response = client.post(
+        "/i18n/setlang/", data=b"x" * (6 * 1024 * 1024), content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/%0A", "/api/v1/countries/%0A/", "/api/v1/countries/KZ/%0A", "/api/v2/", "/api/no-such/"]
+)
+def test_an_unknown_or_malformed_api_path_is_a_json_404(records, path):
+    assert_api_error(Client(raise_request_exception=False).get(path), 404)
+
+
+def test_a_server_error_in_the_api_is_json(monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(StatsView, "get", fail)
+    assert_api_error(Client(raise_request_exception=False).get("/api/v1/stats/"), 500)
+
+
+def test_a_server_error_on_a_page_is_the_500_page(monkeypatch):
+    from dialogues_portal.views import countries
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(countries.CountryListView, "get", fail)
+    assert_html_error(Client(raise_request_exception=False).get("/countries/"), 500)
