@@ -29,6 +29,33 @@ def records(db):
     make_topic(slug="rule-of-law")
 
 
+API_NUL_PATHS = [
+    "/api/v1/countries/%00/",
+    "/api/v1/countries/KZ%00/",
+    "/api/v1/topics/rule-of-law%00/",
+    "/api/v1/countries/KZ%00/summary/",
+    "/api/v1/programmes/%00/",
+    "/api/v1/concerns/%00/",
+]
+
+
+@pytest.mark.parametrize("path", API_NUL_PATHS)
+def test_a_nul_byte_in_an_api_path_is_a_json_404_never_a_500(records, path):
+    # PostgreSQL refuses NUL in a query: these were 500s there
+    assert_api_error(Client(raise_request_exception=False).get(path), 404)
+
+
+def test_a_nul_byte_in_a_filter_is_a_field_error(records):
+    response = Client(raise_request_exception=False).get("/api/v1/projects/?programme=%00")
+    assert response.status_code == 400
+    assert "programme" in response.json()
+
+
+@pytest.mark.parametrize("path", ["/countries/%00/", "/topics/rule-of-law%00/", "/funding/programmes/%00/"])
+def test_a_nul_byte_in_a_page_path_is_the_404_page(records, path):
+    assert_html_error(Client(raise_request_exception=False).get(path), 404)
+
+
 @pytest.mark.parametrize("path", ["/api/v1/auth/token/", "/api/v1/projects/"])
 def test_a_body_over_the_upload_limit_is_a_json_413(client, editor, path):
     client.force_login(editor)
