@@ -1,7 +1,14 @@
-"""Requests refused before any view: a path holding a NUL byte names nothing (PostgreSQL refuses
-NUL in a query, which was a 500): a 404, in the API's JSON shape under /api/ (errors.py)."""
+"""Requests refused before any view: a method the portal never uses (TRACE, CONNECT, WebDAV's...)
+is a 405 everywhere, and a path holding a NUL byte names nothing (PostgreSQL refuses NUL in a
+query, which was a 500): a 404, in the API's JSON shape under /api/ (errors.py)."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
+from django.utils.translation import gettext as _
+
+from .errors import api_error, is_api
+
+# Every method some view of the portal answers; each view narrows it further (405 with its Allow).
+USED_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 
 
 class RequestGuardMiddleware:
@@ -9,6 +16,12 @@ class RequestGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method not in USED_METHODS:
+            if is_api(request):
+                response = api_error(_("Method “%(method)s” not allowed.") % {"method": request.method}, 405)
+                response["Allow"] = ", ".join(USED_METHODS)
+                return response
+            return HttpResponseNotAllowed(USED_METHODS)
         if "\x00" in request.path:
             raise Http404  # handler404 answers: JSON under /api/, the HTML page elsewhere
         return self.get_response(request)

@@ -118,7 +118,7 @@ MIDDLEWARE = [
     # Above whitenoise so that static files get the same protective headers as pages.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # NUL bytes in paths are refused here, before any view (request_guards.py).
+    # Unused methods and NUL bytes in paths are refused here, before any view (request_guards.py).
     "dialogues_portal.request_guards.RequestGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",

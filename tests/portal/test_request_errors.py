@@ -93,3 +93,36 @@ def test_a_server_error_on_a_page_is_the_500_page(monkeypatch):
 
     monkeypatch.setattr(countries.CountryListView, "get", fail)
     assert_html_error(Client(raise_request_exception=False).get("/countries/"), 500)
+
+
+EVERYWHERE = [
+    "/",
+    "/countries/kazakhstan/",
+    "/feeds/latest/",
+    "/countries/kazakhstan/feed/",
+    "/feeds/status-changes/",
+    "/sitemap.xml",
+    "/robots.txt",
+    "/funding/projects/export.csv",
+    "/matrix/export.csv",
+    "/static/css/portal.css",
+    "/healthz",
+    "/api/v1/",
+    "/api/v1/projects/",
+    "/api/v1/auth/token/",
+    "/admin/",
+    "/admin/login/",
+    "/admin/funding/project/",
+]
+
+
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND", "TRACK", "FOO"])
+@pytest.mark.parametrize("path", EVERYWHERE)
+def test_a_method_the_portal_never_uses_is_a_405_everywhere(records, editor, method, path):
+    client = Client(raise_request_exception=False)
+    client.force_login(editor)
+    response = client.generic(method, path)
+    assert response.status_code == 405, (method, path, response.status_code)
+    assert "TRACE" not in response["Allow"]
+    if path.startswith("/api/"):
+        assert_api_error(response, 405)
