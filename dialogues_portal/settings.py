@@ -320,7 +320,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],  # writes are JSON (415 otherwise)
+    # Writes are JSON (415 otherwise), never nested more deeply than a record needs (a 400).
+    "DEFAULT_PARSER_CLASSES": ["dialogues_portal.api.parsers.PortalJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": ["dialogues_portal.throttling.ClientAnonRateThrottle"],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # for DRF's own readings; the throttle uses client_address

@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import permissions, serializers
+from rest_framework import parsers, permissions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -20,6 +20,7 @@ from funding.models import Call, Project
 from seminars.models import Seminar
 
 from ..tokens import token_expires_at, token_issue, token_revoke
+from .parsers import PortalJSONParser
 from .serializers import CountrySummarySerializer, StatsSerializer, absolute
 
 PUBLISHED = PublicationStatus.PUBLISHED
@@ -186,6 +187,8 @@ class TokenView(ObtainAuthToken):
     dates, and its revocation, for its owner (dialogues_portal/tokens.py)."""
 
     http_method_names = ["get", "post", "delete", "options"]
+    # ObtainAuthToken's own list, with the portal's JSON parser (nesting refused: a 400, not a 500)
+    parser_classes = (parsers.FormParser, parsers.MultiPartParser, PortalJSONParser)
 
     def get_permissions(self):
         # obtaining one needs only the password; seeing or revoking one, being its owner

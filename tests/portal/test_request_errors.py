@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from dialogues_portal.api.views import StatsView
+from dialogues_portal.api_urls import router
 from tests.factories import make_country, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +55,38 @@ def test_a_nul_byte_in_a_filter_is_a_field_error(records):
 @pytest.mark.parametrize("path", ["/countries/%00/", "/topics/rule-of-law%00/", "/funding/programmes/%00/"])
 def test_a_nul_byte_in_a_page_path_is_the_404_page(records, path):
     assert_html_error(Client(raise_request_exception=False).get(path), 404)
+
+
+def _write_paths():
+    """Every API path that reads a JSON body without a record to find first."""
+    yield "/api/v1/auth/token/"
+    for prefix, viewset, _basename in router.registry:
+        if hasattr(viewset, "create"):
+            yield f"/api/v1/{prefix}/"
+
+
+@pytest.mark.parametrize("path", list(_write_paths()))
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000,  # RecursionError in the decoder: a 500 before
+        "[" * 900 + "]" * 900,  # valid, and just under Python's recursion limit
+        '{"title": ' + "[" * 200 + "]" * 200 + "}",
+    ],
+    ids=["unclosed", "deep list", "deep field"],
+)
+def test_json_nested_without_end_is_a_400_on_every_write_path(client, editor, path, body):
+    client.force_login(editor)
+    response = client.post(path, data=body, content_type="application/json")
+    assert_api_error(response, 400)
+    assert "nested" in response.json()["detail"]
+
+
+def test_json_nested_without_end_is_a_400_for_the_anonymous_token_request():
+    response = Client(raise_request_exception=False).post(
+        "/api/v1/auth/token/", data="[" * 100_000, content_type="application/json"
+    )
+    assert_api_error(response, 400)
 
 
 @pytest.mark.parametrize("path", ["/api/v1/auth/token/", "/api/v1/projects/"])
