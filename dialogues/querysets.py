@@ -32,7 +32,9 @@ class CountryQuerySet(PublishableQuerySet):
         return self.prefetch_related(published_sources())
 
     def for_detail(self):
-        return self.prefetch_related(published_sources(), Prefetch("dialogue_topics", queryset=published_topics()))
+        return self.prefetch_related(
+            published_sources(), Prefetch("dialogue_topics", queryset=published_topics()), published_citations()
+        )
 
 
 class DialogueRoundQuerySet(PublishableQuerySet):

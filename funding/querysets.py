@@ -18,13 +18,15 @@ class ProgrammeQuerySet(PublishableQuerySet):
             Prefetch("countries", queryset=country_codes()), published_sources()
         )
 
-    for_detail = for_listing
+    def for_detail(self):
+        return self.for_listing().prefetch_related(published_citations())
 
 
 class CallQuerySet(PublishableQuerySet):
     def for_listing(self):
+        # the citations too: a call's summary (includes/call_summary.html) footnotes its values
         return self.select_related("programme", "country").prefetch_related(
-            Prefetch("places", queryset=places()), published_sources()
+            Prefetch("places", queryset=places()), published_sources(), published_citations()
         )
 
     for_detail = for_listing

@@ -214,11 +214,43 @@ class CountrySerializer(PublishableSerializer):
         return value.upper()
 
 
+class CitationSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text=_("The field whose value is cited."))
+    basis = serializers.CharField(help_text=_("stated, or inferred (the note says from what)."))
+    reading = serializers.CharField(
+        help_text=_("Another value this source gives; blank when it supports the shown one.")
+    )
+    note = serializers.CharField()
+    source = serializers.SerializerMethodField()
+
+    def get_source(self, citation) -> dict:
+        request = self.context.get("request")
+        return {
+            "id": citation.source_id,
+            "title": citation.source.title,
+            "page": citation.source.url or None,
+            "url": reverse("api:source-detail", kwargs={"pk": citation.source_id}, request=request),
+        }
+
+
+def citations_field():
+    """A record's citations of single values, on its detail (read from for_detail()'s prefetch)."""
+    return CitationSerializer(
+        many=True, read_only=True, help_text=_("Which source states which value, or how a value was inferred.")
+    )
+
+
 class CountryDetailSerializer(CountrySerializer):
     dialogue_topics = TopicReference(many=True, queryset=Topic.objects.all(), required=False)
+    citations = citations_field()
 
     class Meta(CountrySerializer.Meta):
-        fields = (*CountrySerializer.Meta.fields[:-5], "dialogue_topics", *CountrySerializer.Meta.fields[-5:])
+        fields = (
+            *CountrySerializer.Meta.fields[:-5],
+            "dialogue_topics",
+            *CountrySerializer.Meta.fields[-5:],
+            "citations",
+        )
 
 
 class OrganisationSerializer(PublishableSerializer):
@@ -259,25 +291,6 @@ class SeriesField(ReadsValues, serializers.Field):
 
     def to_representation(self, instance):
         return self.from_values(*self.values_of(instance))
-
-
-class CitationSerializer(serializers.Serializer):
-    field = serializers.CharField(help_text=_("The field whose value is cited."))
-    basis = serializers.CharField(help_text=_("stated, or inferred (the note says from what)."))
-    reading = serializers.CharField(
-        help_text=_("Another value this source gives; blank when it supports the shown one.")
-    )
-    note = serializers.CharField()
-    source = serializers.SerializerMethodField()
-
-    def get_source(self, citation) -> dict:
-        request = self.context.get("request")
-        return {
-            "id": citation.source_id,
-            "title": citation.source.title,
-            "page": citation.source.url or None,
-            "url": reverse("api:source-detail", kwargs={"pk": citation.source_id}, request=request),
-        }
 
 
 class DialogueRoundSerializer(PublishableSerializer):
@@ -323,9 +336,7 @@ class DialogueRoundSerializer(PublishableSerializer):
 
 
 class DialogueRoundDetailSerializer(DialogueRoundSerializer):
-    citations = CitationSerializer(
-        many=True, read_only=True, help_text=_("Which source states which value, or how a value was inferred.")
-    )
+    citations = citations_field()
 
     class Meta(DialogueRoundSerializer.Meta):
         fields = (*DialogueRoundSerializer.Meta.fields, "citations")

@@ -75,21 +75,22 @@ def published_one(record):
 
 
 @register.simple_tag
-def cite(record, field_name):
+def cite(record, field_name, in_page=True):
     """Footnote markers for the citations of one value of `record`: each names and links its
     source (numbered as in the record's sources block), says when the value is inferred, and
     gives another source's differing reading. Reads `record.citations` and `record.sources`
-    (prefetched by the record's for_detail())."""
+    (prefetched by the record's for_detail()). `in_page=False` for a record summarised on another
+    record's page, whose sources block is not this one's: each marker links the source's own page."""
     citations = [c for c in record.citations.all() if c.field == field_name]
     if not citations:
         return ""
-    numbers = {source.pk: index for index, source in enumerate(record.sources.all(), start=1)}
+    numbers = {source.pk: index for index, source in enumerate(record.sources.all(), start=1)} if in_page else {}
     marks, readings = [], []
     for citation in citations:
         source = citation.source
         number = numbers.get(source.pk)
         target = f"#source-{number}" if number else source.get_absolute_url()
-        label = f"[{number}]" if number else "[*]"
+        label = f"[{number}]" if number else f"[{_('source')}]"
         if citation.reading:
             readings.append(
                 format_html(

@@ -14,7 +14,13 @@ from dialogues.api.fields import (
     TopicReference,
     place_name,
 )
-from dialogues.api.serializers import RECORD_FIELDS, PublishableSerializer, identity, record_extra_kwargs
+from dialogues.api.serializers import (
+    RECORD_FIELDS,
+    PublishableSerializer,
+    citations_field,
+    identity,
+    record_extra_kwargs,
+)
 from dialogues.models import Country, Organisation, Source, Topic
 
 from ..models import EUR, Call, Programme, Project
@@ -90,6 +96,13 @@ class ProgrammeSerializer(PublishableSerializer):
         extra_kwargs = record_extra_kwargs()
 
 
+class ProgrammeDetailSerializer(ProgrammeSerializer):
+    citations = citations_field()
+
+    class Meta(ProgrammeSerializer.Meta):
+        fields = (*ProgrammeSerializer.Meta.fields, "citations")
+
+
 class CallSerializer(PublishableSerializer):
     url = identity("api:call-detail")
     programme = ProgrammeReference(queryset=Programme.objects.all(), required=False, allow_null=True)
@@ -119,6 +132,13 @@ class CallSerializer(PublishableSerializer):
             *RECORD_FIELDS,
         )
         extra_kwargs = {**record_extra_kwargs(), "year": {"min_value": 1950, "max_value": 2100}}
+
+
+class CallDetailSerializer(CallSerializer):
+    citations = citations_field()
+
+    class Meta(CallSerializer.Meta):
+        fields = (*CallSerializer.Meta.fields, "citations")
 
 
 class ProjectSerializer(PublishableSerializer):
@@ -163,6 +183,7 @@ class ProjectDetailSerializer(ProjectSerializer):
         queryset=Organisation.objects.all(), required=False, allow_null=True
     )
     places = PlacesField(help_text=_('Where the project works, as "City (ISO code)"; edited in the admin.'))
+    citations = citations_field()
 
     class Meta(ProjectSerializer.Meta):
         fields = (
@@ -170,4 +191,5 @@ class ProjectDetailSerializer(ProjectSerializer):
             "implementing_organisation",
             "places",
             *ProjectSerializer.Meta.fields[5:],
+            "citations",
         )

@@ -8,7 +8,14 @@ from dialogues.api.views import SOURCE_EXAMPLE, PublishableViewSet
 
 from ..filtersets import CallFilterSet, ProgrammeFilterSet, ProjectFilterSet
 from ..models import Call, Programme, Project
-from .serializers import CallSerializer, ProgrammeSerializer, ProjectDetailSerializer, ProjectSerializer
+from .serializers import (
+    CallDetailSerializer,
+    CallSerializer,
+    ProgrammeDetailSerializer,
+    ProgrammeSerializer,
+    ProjectDetailSerializer,
+    ProjectSerializer,
+)
 
 PROJECT_EXAMPLE = {
     "url": "https://portal.example/api/v1/projects/12/",
@@ -40,14 +47,15 @@ PROJECT_EXAMPLE = {
     plural="programmes",
     singular="programme",
     list_serializer=ProgrammeSerializer,
-    detail_serializer=ProgrammeSerializer,
+    detail_serializer=ProgrammeDetailSerializer,
     filterset=ProgrammeFilterSet,
 )
 class ProgrammeViewSet(PublishableViewSet):
     """EU funding instruments, identified by slug (e.g. eidhr)."""
 
     model = Programme
-    serializer_class = ProgrammeSerializer
+    serializer_class = ProgrammeDetailSerializer
+    list_serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilterSet
     lookup_field = "slug"
     lookup_value_regex = "[^/.]+"
@@ -61,14 +69,15 @@ class ProgrammeViewSet(PublishableViewSet):
     plural="calls",
     singular="call",
     list_serializer=CallSerializer,
-    detail_serializer=CallSerializer,
+    detail_serializer=CallDetailSerializer,
     filterset=CallFilterSet,
 )
 class CallViewSet(PublishableViewSet):
     """Packages of projects announced under a programme, with their total when known."""
 
     model = Call
-    serializer_class = CallSerializer
+    serializer_class = CallDetailSerializer
+    list_serializer_class = CallSerializer
     filterset_class = CallFilterSet
 
 

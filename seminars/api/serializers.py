@@ -11,7 +11,13 @@ from dialogues.api.fields import (
     SourceReference,
     TopicReference,
 )
-from dialogues.api.serializers import RECORD_FIELDS, PublishableSerializer, identity, record_extra_kwargs
+from dialogues.api.serializers import (
+    RECORD_FIELDS,
+    PublishableSerializer,
+    citations_field,
+    identity,
+    record_extra_kwargs,
+)
 from dialogues.models import Country, DialogueRound, Organisation, Source, Topic
 
 from ..models import Seminar
@@ -54,6 +60,7 @@ class SeminarDetailSerializer(SeminarSerializer):
     recommendations = serializers.SerializerMethodField(
         help_text=_("The seminar's recommendations, in its words (edited in the admin).")
     )
+    citations = citations_field()
 
     class Meta(SeminarSerializer.Meta):
         fields = (
@@ -61,6 +68,7 @@ class SeminarDetailSerializer(SeminarSerializer):
             "organisers",
             "recommendations",
             *SeminarSerializer.Meta.fields[-5:],
+            "citations",
         )
 
     def get_recommendations(self, seminar) -> list[str]:
