@@ -30,19 +30,21 @@ from django.db import connections, models, transaction
 from django.db.models import Case, Expression, F, Func, OuterRef, When
 from django.db.models.functions import Cast, Concat, NullIf, Replace
 from django.db.models.sql.constants import LOUTER
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views import View
 from django_filters.views import FilterMixin
 
+from . import export_xlsx
 from .filtersets import CodeListField
 from .partial_dates import DatePrecision, PartialDate
 from .publishing import PublicationStatus
 from .spreadsheet_text import neutralised_rows, neutralised_sql
 from .sql_expressions import InArray, TableColumn
 
-EXPORT_FORMATS = ("csv", "json")
+EXPORT_FORMATS = ("csv", "json", "xlsx")
 BYTE_ORDER_MARK = "\ufeff"
 FILE_NAME_LENGTH = 120  # a long search or many codes: the name stays one a file system takes
 PUBLISHED = PublicationStatus.PUBLISHED
@@ -276,7 +278,8 @@ class Codes:
 
 
 class ExportView(FilterMixin, View):
-    """Stream `Model.objects.published()` through the model's FilterSet as CSV or JSON."""
+    """Stream `Model.objects.published()` through the model's FilterSet as CSV or JSON; or send
+    it as an XLSX workbook (dialogues/export_xlsx.py)."""
 
     model = None
     columns = ()
@@ -291,6 +294,8 @@ class ExportView(FilterMixin, View):
         if filterset.is_bound and not filterset.is_valid():
             return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
         queryset, base_url = filterset.qs, request.build_absolute_uri("/")[:-1]
+        if fmt == "xlsx":
+            return self.xlsx(queryset, base_url, filterset)
         if fmt == "csv":
             # a byte-order mark: without it Excel reads UTF-8 as the local code page ("€" as "â‚¬")
             chunks = chain([BYTE_ORDER_MARK], self.csv(queryset, base_url))
@@ -330,6 +335,26 @@ class ExportView(FilterMixin, View):
 
     def headers(self):
         return ["id", *(header for column in self.columns for header in column.headers), "url"]
+
+    def xlsx(self, queryset, base_url, filterset):
+        """The rows of the JSON export as a workbook, the partial dates in text cells."""
+        text_columns, index = [], 1
+        for column in self.columns:
+            if isinstance(column, Date):
+                text_columns += [index, index + 1]
+            index += len(column.headers)
+        limit = export_xlsx.XLSX_MAX_ROWS
+        if queryset.order_by().values("pk")[: limit + 1].count() > limit:  # counted before the work is done
+            message = _("More than %(rows)s rows for a workbook: narrow the filters, or take the CSV.") % {
+                "rows": f"{limit:,}"
+            }
+            return JsonResponse({"errors": {"__all__": [{"message": message, "code": "too_many_rows"}]}}, status=400)
+        content = export_xlsx.workbook(
+            self.filename, self.headers(), self.rows(queryset, base_url), text_columns=text_columns
+        )
+        response = HttpResponse(content, content_type=export_xlsx.CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, f"{self.file_name(filterset)}.xlsx")
+        return response
 
     def detail_url_parts(self):
         placeholder = str(PLACEHOLDER_PK)

@@ -5,9 +5,12 @@ import datetime
 import io
 import json
 import re
+from decimal import Decimal
 
+import openpyxl
 import pytest
 
+from dialogues import export_xlsx
 from tests.factories import (
     DRAFT,
     make_country,
@@ -169,3 +172,84 @@ def test_round_exports_give_topic_names_beside_slugs(client):
     [row] = json.loads(content(client.get("/dialogues/export.json")))
     assert (row["country"], row["country_name"]) == ("KZ", "Kazakhstan")
     assert (row["topics"], row["topic_names"]) == ("foe;torture", "Freedom of expression;Torture")
+
+
+# --- XLSX beside CSV and JSON --------------------------------------------------------------------
+
+
+def comparable(value):
+    """A cell's value as the JSON export gives it: an empty text is an empty cell, an amount a number."""
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value)).normalize()
+    except ArithmeticError:
+        return value
+
+
+def workbook_rows(response):
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows())
+
+
+@pytest.mark.parametrize("url", LISTING_EXPORTS)
+def test_xlsx_export_has_the_rows_and_columns_of_the_json_export(client, euro_records, url):
+    response = client.get(f"{url}.xlsx")
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    header, *rows = workbook_rows(response)
+    records = json.loads(content(client.get(f"{url}.json")))
+    assert [cell.value for cell in header] == list(records[0])
+    assert [[comparable(cell.value) for cell in row] for row in rows] == [
+        [comparable(value) for value in record.values()] for record in records
+    ]
+
+
+def test_xlsx_writes_partial_dates_as_text_and_amounts_as_numbers(client):
+    make_project(
+        title="=1+1",
+        starts_on=datetime.date(2010, 1, 1),
+        starts_on_precision="month",
+        eu_contribution_eur=Decimal("670000.50"),
+    )
+    header, row = workbook_rows(client.get("/funding/projects/export.xlsx"))
+    cells = {name.value: cell for name, cell in zip(header, row, strict=True)}
+    assert (cells["starts"].value, cells["starts"].data_type, cells["starts"].number_format) == ("2010-01", "s", "@")
+    assert (cells["starts_precision"].value, cells["starts_precision"].data_type) == ("month", "s")
+    assert (cells["eu_contribution_eur"].value, cells["eu_contribution_eur"].data_type) == (670000.5, "n")
+    assert (cells["title"].value, cells["title"].data_type) == ("'=1+1", "s")  # no live formula
+
+
+def test_xlsx_export_applies_the_filters_and_names_them(client):
+    make_round(country=make_country("KZ"), summary="in Kazakhstan")
+    make_round(country=make_country("KG"), summary="in Kyrgyzstan")
+    response = client.get("/dialogues/export.xlsx?country=kg")
+    assert response["Content-Disposition"] == 'attachment; filename="dialogue-rounds-KG.xlsx"'
+    header, *rows = workbook_rows(response)
+    summary = [cell.value for cell in header].index("summary")
+    assert [row[summary].value for row in rows] == ["in Kyrgyzstan"]
+
+
+def test_xlsx_past_its_row_cap_is_refused_with_a_pointer_to_the_csv(client, monkeypatch):
+    monkeypatch.setattr(export_xlsx, "XLSX_MAX_ROWS", 2)
+    for _ in range(3):
+        make_round()
+    response = client.get("/dialogues/export.xlsx")
+    assert response.status_code == 400
+    assert "CSV" in response.json()["errors"]["__all__"][0]["message"]
+    assert client.get("/dialogues/export.csv").status_code == 200
+
+
+def test_listing_pages_link_to_the_xlsx_export_with_their_filters(client):
+    make_round()
+    links = dict(client.get("/dialogues/?country=KZ&page=1").context["export_links"])
+    assert links["XLSX"] == "/dialogues/export.xlsx?country=KZ"
+    assert b"/dialogues/export.xlsx" in client.get("/dialogues/").content
+
+
+@pytest.mark.parametrize("rows", [1, 60])
+def test_xlsx_export_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
+    make_records(rows)
+    # the rows counted up to the cap (1), then as the JSON export: one batch of rounds (1), their
+    # topics (1) and sources (1)
+    with django_assert_max_num_queries(4):
+        assert client.get("/dialogues/export.xlsx").status_code == 200
