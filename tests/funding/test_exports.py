@@ -131,3 +131,15 @@ def test_file_name_says_what_was_filtered(client, query, name):
 def test_file_name_of_a_russian_search_is_sent_encoded(client):
     response = client.get("/funding/projects/export.json?q=права человека")
     assert response["Content-Disposition"] == "attachment; filename*=utf-8''" + quote("projects-q-права-человека.json")
+
+
+def test_xlsx_never_repeats_a_packages_total_nor_shows_a_draft(client):
+    call = make_call(total_amount_eur=Decimal("670000"))
+    for _ in range(3):
+        make_project(call=call, programme=call.programme)
+    make_project(title="Draft project", publication_status=DRAFT)
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/funding/projects/export.xlsx").content)).active
+    values = [value for row in sheet.iter_rows(values_only=True) for value in row]
+    assert "Draft project" not in values
+    assert not any("670000" in str(value) for value in values)  # summed once per project otherwise
+    assert sheet.max_row == 4

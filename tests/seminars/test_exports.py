@@ -4,6 +4,7 @@ import csv
 import io
 import json
 
+import openpyxl
 import pytest
 
 from tests.factories import DRAFT, make_country, make_records, make_round, make_seminar
@@ -37,3 +38,21 @@ def test_export_makes_a_fixed_number_of_queries(client, django_assert_max_num_qu
     # one batch of seminars with their round (1), prefetched countries, topics, sources (3)
     with django_assert_max_num_queries(4):
         content(client.get("/seminars/export.csv"))
+
+
+def xlsx_records(response):
+    header, *rows = openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_xlsx_keeps_a_numbers_qualifier_and_leaves_out_drafts(client):
+    make_seminar(
+        title="Public seminar", participating_organisations=70, participating_organisations_qualifier="more_than"
+    )
+    make_seminar(title="Draft seminar", publication_status=DRAFT)
+    [record] = xlsx_records(client.get("/seminars/export.xlsx"))
+    assert record["title"] == "Public seminar"
+    assert (record["participating_organisations"], record["participating_organisations_qualifier"]) == (
+        70,
+        "more_than",
+    )
