@@ -12,7 +12,6 @@ from django.db import router
 from django.utils.translation import gettext_lazy as _
 
 PARTIAL_DATE_HELP = _("Give the date as the source does: a year (2008), a month (2008-06) or a day (2008-06-13).")
-NOT_NEGATIVE = _("An amount cannot be negative; leave it blank when it is unknown.")
 POSITIVE = _("An amount must be more than 0; leave it blank when it is unknown (never 0).")
 FROM_ONE = _("Numbers start at 1; leave it blank when it is unknown.")
 
@@ -39,7 +38,7 @@ MESSAGES = {
     **_date_with_precision("dialogueround", "held_on"),
     "dialogueround_dated_or_numbered": (
         "held_on",
-        _("Give the date the round was held, or its sequence number when the sources give only that."),
+        _("Give the date, or the number of a round that no source dates."),
     ),
     "dialogueround_sequence_number_from_one": ("sequence_number", FROM_ONE),
     "dialogueround_unique_sequence": (
@@ -93,15 +92,15 @@ MESSAGES = {
     ),
     # funding
     **_date_with_precision("programme", "launched_on"),
-    "programme_envelope_not_negative": ("envelope_eur", NOT_NEGATIVE),
+    "programme_envelope_positive": ("envelope_eur", POSITIVE),
     "programme_not_its_own_predecessor": ("predecessor", _("A programme cannot grow from itself.")),
     **_date_with_precision("call", "announced_on"),
-    "call_total_not_negative": ("total_amount_eur", NOT_NEGATIVE),
+    "call_total_positive": ("total_amount_eur", POSITIVE),
     "call_year_plausible": ("year", _("Give a year between 1950 and 2100.")),
     "call_not_its_own_part": ("parent", _("A call cannot be a part of itself.")),
     **_date_with_precision("project", "starts_on"),
     **_date_with_precision("project", "ends_on"),
-    "project_contribution_not_negative": ("eu_contribution_eur", NOT_NEGATIVE),
+    "project_contribution_positive": ("eu_contribution_eur", POSITIVE),
     "project_ends_after_start": ("ends_on", _("The end cannot come before the start.")),
     "project_duration_positive": ("duration_months", _("A duration is at least 1 month; leave it blank when unknown.")),
     "fundingfigure_amount_positive": ("amount_eur", _("Give the amount the source states: more than 0.")),

@@ -26,6 +26,7 @@ from import_export.forms import ImportForm
 from import_export.resources import ModelResource
 from import_export.widgets import ForeignKeyWidget, IntegerWidget, ManyToManyWidget, Widget
 
+from .constraint_messages import constraint_errors
 from .history import history_mark, merge_history
 from .partial_dates import DatePrecision, PartialDate, parse_partial_date
 from .plain_text import validate_plain_text
@@ -74,12 +75,16 @@ class PartialDateField(Field):
 
     def save(self, instance, row, is_m2m=False, **kwargs):
         partial = self.clean(row, **kwargs)
+        if isinstance(row.get(self.column_name), datetime.date):
+            # Excel typed the cell as a date: a day, though the source may give only a month or
+            # a year. The preview says so (PublishableResource.typed_dates).
+            instance._typed_dates = [*getattr(instance, "_typed_dates", []), (self.column_name, partial)]
         setattr(instance, self.attribute, partial.date if partial else None)
         setattr(instance, f"{self.attribute}_precision", partial.precision if partial else "")
 
 
 class AmountWidget(Widget):
-    """An amount in EUR: a decimal with a point, never negative; blank is unknown (NULL), never 0."""
+    """An amount in EUR: a decimal with a point, more than 0; blank is unknown (NULL), never 0."""
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, (int, float)):
@@ -98,6 +103,8 @@ class AmountWidget(Widget):
             raise ValueError(_("“%(value)s” is not an amount in EUR.") % {"value": value})
         if amount < 0:
             raise ValueError(_("An amount cannot be negative (%(value)s).") % {"value": value})
+        if amount == 0:
+            raise ValueError(_("An amount of 0 is not accepted: leave the cell blank when the amount is unknown."))
         return amount
 
     def render(self, value, obj=None, **kwargs):
@@ -221,27 +228,39 @@ def upper(value):
     return value.upper()
 
 
-class PublishableResource(ModelResource):
-    """Rows become new draft records, never updates; any invalid row stops the whole import.
+def spreadsheet_row(row_number):
+    """The row a spreadsheet shows for import-export's row number (1 for the first data row):
+    the header is row 1."""
+    return row_number + 1
 
-    `duplicate_of` names the fields that identify a record: a row matching an existing record, or
+
+class PublishableResource(ModelResource):
+    """A row with an id updates that record (export, edit, import again); a row without one is a
+    new draft. Any invalid row stops the whole import.
+
+    `duplicate_of` names the fields that identify a record: a new row matching another record, or
     an earlier row of the same file, is a duplicate.
     """
+
+    id = Field("id", "id", widget=WholeNumberWidget())
 
     duplicate_of = ()
     #: many-to-many columns that must name at least one record (the model field is not blank).
     required_lists = ()
 
     class Meta:
-        force_init_instance = True  # always a new record: an import never overwrites an edited one
+        import_id_fields = ("id",)  # the export's id column: blank for a new record
         use_transactions = True
         use_bulk = False  # bulk_create would skip save() and with it the history and the date normalising
         clean_model_instances = True  # full_clean(): the database constraints' rules, checked per row
-        skip_unchanged = False
+        skip_unchanged = True  # the preview says which rows change nothing
         report_skipped = True
 
     def before_import(self, dataset, **kwargs):
+        if "id" not in (dataset.headers or []):
+            dataset.append_col([""] * dataset.height, header="id")  # a file of new records only
         self._rows_by_key = {}
+        self.typed_dates = []  # (spreadsheet row, column, PartialDate) of each cell Excel typed as a date
         self._user = kwargs.get("user")
         file_name = kwargs.get("file_name")
         self._change_reason = (
@@ -251,15 +270,27 @@ class PublishableResource(ModelResource):
         )
 
     def after_init_instance(self, instance, new, row, **kwargs):
-        instance.publication_status = PublicationStatus.DRAFT  # whatever the file says
-        instance.is_synthetic = False
+        self._unknown_id = _text(row.get("id")) if new else ""
+        if new:
+            instance.publication_status = PublicationStatus.DRAFT  # whatever the file says
+            instance.is_synthetic = False
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
+        if self._unknown_id:
+            message = _("There is no %(model)s with the id %(id)s: leave the id blank to add a new one.") % {
+                "model": self._meta.model._meta.verbose_name,
+                "id": self._unknown_id,
+            }
+            errors["id"] = [ValidationError(message, code="unknown_id")]
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        self._row_typed_dates = getattr(instance, "_typed_dates", [])
+        for field in self.get_import_fields():
+            if isinstance(field.widget, ChoiceWidget) and field.attribute not in errors:
+                self._check_choice(instance, field.attribute, errors)
         # Many-to-many columns are saved after the record; check them now, with the rest of the row.
         for field in self.get_import_fields():
             if not isinstance(field.widget, ManyToManyWidget):
@@ -275,6 +306,35 @@ class PublishableResource(ModelResource):
         if errors:
             raise ValidationError(errors)
 
+    def _check_choice(self, instance, name, errors):
+        """A bad choice lists the good ones (full_clean() would only say it is not one)."""
+        model_field = self._meta.model._meta.get_field(name)
+        value = getattr(instance, name)
+        if value in model_field.empty_values:
+            return  # blank: full_clean() says whether it may be
+        if value not in {str(choice) for choice, _label in model_field.flatchoices}:
+            errors[name] = ValidationError(
+                _("“%(value)s” is not a valid %(field)s: choose one of %(choices)s.")
+                % {
+                    "value": value,
+                    "field": model_field.verbose_name,
+                    "choices": ", ".join(f"{choice} ({label})" for choice, label in model_field.flatchoices),
+                },
+                code="invalid_choice",
+            )
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """full_clean(), with the database constraints' violations in plain language, on their field."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for field, field_errors in constraint_errors(instance, exclude=errors.keys()).items():
+            errors.setdefault(field, []).extend(field_errors)
+        if errors:
+            raise ValidationError(errors)
+
     def _check_duplicate(self, instance, row_number, errors):
         values = {name: getattr(instance, self._meta.model._meta.get_field(name).attname) for name in self.duplicate_of}
         key = tuple(values.values())
@@ -282,16 +342,17 @@ class PublishableResource(ModelResource):
             return
         names = " + ".join(str(self._meta.model._meta.get_field(name).verbose_name) for name in self.duplicate_of)
         first = self._rows_by_key.setdefault(key, row_number)
+        other = self._meta.model.objects.filter(**values).exclude(pk=instance.pk).values_list("pk", flat=True).first()
         if first != row_number:
             message = _("Duplicate: row %(row)s of this file has the same %(fields)s.") % {
-                "row": first,
+                "row": spreadsheet_row(first),
                 "fields": names,
             }
-        elif self._meta.model.objects.filter(**values).exists():
-            message = _("Duplicate: a %(model)s with the same %(fields)s already exists.") % {
-                "model": self._meta.model._meta.verbose_name,
-                "fields": names,
-            }
+        elif other is not None:
+            message = _(
+                "Duplicate: a %(model)s with the same %(fields)s already exists (id %(id)s): "
+                "to change it, put its id in the id column."
+            ) % {"model": self._meta.model._meta.verbose_name, "fields": names, "id": other}
         else:
             return
         errors[self.duplicate_of[0]] = ValidationError(message, code="duplicate")
@@ -301,6 +362,15 @@ class PublishableResource(ModelResource):
             instance._history_user = self._user  # the history names who imported the record
         instance._change_reason = self._change_reason
         self._history_since = history_mark(self._meta.model)
+
+    def after_import_row(self, row, row_result, row_number=None, **kwargs):
+        super().after_import_row(row, row_result, row_number=row_number, **kwargs)
+        for column, partial in self._row_typed_dates:
+            self.typed_dates.append((spreadsheet_row(row_number), column, partial))
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        result.typed_dates = self.typed_dates  # for the preview (templates/admin/import_export/import.html)
 
     def save_m2m(self, instance, row, **kwargs):
         super().save_m2m(instance, row, **kwargs)

@@ -32,5 +32,15 @@ class DialogueRoundResource(PublishableResource):
 
     class Meta(PublishableResource.Meta):
         model = DialogueRound
-        fields = ("country", "held_on", "place", "dialogue_format", "sequence_number", "topics", "summary", "sources")
+        fields = (
+            "id",
+            "country",
+            "held_on",
+            "place",
+            "dialogue_format",
+            "sequence_number",
+            "topics",
+            "summary",
+            "sources",
+        )
         import_order = export_order = fields

@@ -66,7 +66,8 @@ class Programme(PublishableModel):
         ordering = ["name"]
         constraints = [
             precision_constraint("programme", "launched_on"),
-            models.CheckConstraint(condition=Q(envelope_eur__gte=0), name="programme_envelope_not_negative"),
+            # an unknown amount is NULL, never 0 (NULL passes a check)
+            models.CheckConstraint(condition=Q(envelope_eur__gt=0), name="programme_envelope_positive"),
             models.CheckConstraint(condition=~Q(predecessor=F("pk")), name="programme_not_its_own_predecessor"),
         ]
 
@@ -142,7 +143,7 @@ class Call(PublishableModel):
         ordering = [F("year").desc(nulls_last=True), "title", "id"]
         constraints = [
             precision_constraint("call", "announced_on"),
-            models.CheckConstraint(condition=Q(total_amount_eur__gte=0), name="call_total_not_negative"),
+            models.CheckConstraint(condition=Q(total_amount_eur__gt=0), name="call_total_positive"),  # or NULL
             models.CheckConstraint(condition=Q(year__gte=1950, year__lte=2100), name="call_year_plausible"),
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="call_not_its_own_part"),
         ]
@@ -242,7 +243,9 @@ class Project(PublishableModel):
         constraints = [
             precision_constraint("project", "starts_on"),
             precision_constraint("project", "ends_on"),
-            models.CheckConstraint(condition=Q(eu_contribution_eur__gte=0), name="project_contribution_not_negative"),
+            models.CheckConstraint(
+                condition=Q(eu_contribution_eur__gt=0), name="project_contribution_positive"
+            ),  # or NULL
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="project_ends_after_start"),
             models.CheckConstraint(condition=Q(duration_months__gte=1), name="project_duration_positive"),
         ]

@@ -42,6 +42,7 @@ class ProjectResource(PublishableResource):
     class Meta(PublishableResource.Meta):
         model = Project
         fields = (
+            "id",
             "title",
             "programme",
             "call",

@@ -47,6 +47,7 @@ class SeminarResource(PublishableResource):
     class Meta(PublishableResource.Meta):
         model = Seminar
         fields = (
+            "id",
             "title",
             "kind",
             "countries",

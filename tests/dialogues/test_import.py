@@ -1,6 +1,8 @@
 """Importing dialogue rounds from spreadsheets in the admin: preview, confirm, all or nothing, drafts."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dialogues.models import DialogueRound
 from dialogues.publishing import PublicationStatus
 from tests.factories import make_country, make_round, make_source, make_topic
-from tests.spreadsheets import XLSX_FORMAT, admin_url, csv_file, export, import_file, preview, xlsx_file
+from tests.spreadsheets import XLSX_FORMAT, admin_url, confirm, csv_file, export, import_file, preview, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +64,8 @@ BAD_ROWS = {
     "unknown country": ({"country": "FR"}, "country", "Unknown country: “FR”."),
     "bad date": ({"held_on": "October 2009"}, "held_on", "“October 2009” is not a date"),
     "neither date nor number": ({"held_on": "", "sequence_number": ""}, "held_on", "Give the date, or the number"),
-    "unknown format": ({"format": "summit"}, "format", "Value 'summit' is not a valid choice."),
-    "duplicate in the file": ({"held_on": "2003-06", "sequence_number": ""}, "country", "Duplicate: row 3"),
+    "unknown format": ({"format": "summit"}, "format", "“summit” is not a valid format: choose one of structured ("),
+    "duplicate in the file": ({"held_on": "2003-06", "sequence_number": ""}, "country", "Duplicate: row 4"),
 }
 
 
@@ -92,16 +94,19 @@ def test_a_round_already_stored_is_a_duplicate(editor_client, known):
     assert "already exists" in invalid.error_dict["country"][0]
 
 
-def test_export_then_reimport_gives_back_the_same_rounds(editor_client, known):
+def test_export_then_reimport_unchanged_gives_back_the_same_rounds(editor_client, known):
     import_file(editor_client, DialogueRound, csv_file([round_row(known, n) for n in range(1, 4)]))
     before = export(editor_client, DialogueRound, "1")  # XLSX
 
     csv_before = export(editor_client, DialogueRound, "0").content.decode()
     assert "structured" in csv_before  # the format column (named like the export form's file format)
 
-    DialogueRound.objects.all().delete()
+    # the export carries the ids: imported again unchanged, it updates nothing and adds nothing
     upload = SimpleUploadedFile("rounds.xlsx", before.content)
-    assert import_file(editor_client, DialogueRound, upload, XLSX_FORMAT).status_code == 302
+    response = preview(editor_client, DialogueRound, upload, XLSX_FORMAT)
+    assert {row.import_type for row in response.context["result"].valid_rows()} == {"skip"}
+    assert confirm(editor_client, DialogueRound, response).status_code == 302
+    assert DialogueRound.objects.count() == 3
     csv_after = export(editor_client, DialogueRound, "0").content.decode()
     assert sorted(csv_after.splitlines()) == sorted(csv_before.splitlines())
     assert sorted(DialogueRound.objects.values_list("sequence_number", "held_on", "held_on_precision")) == [
@@ -114,3 +119,75 @@ def test_staff_without_permission_may_neither_import_nor_export(client, staff_wi
 
     assert client.get(admin_url(DialogueRound, "import")).status_code == 403
     assert client.get(admin_url(DialogueRound, "export")).status_code == 403
+
+
+def exported_rows(client):
+    content = export(client, DialogueRound, "0").content.decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(content)))
+
+
+def test_an_exported_round_edited_and_imported_again_is_updated_after_a_preview_of_the_change(editor_client, known):
+    record = make_round(country=known["kz"], sequence_number=1, number_basis="stated", summary="Before.")
+    other = make_round(country=known["kz"], held_on=datetime.date(2010, 5, 1), sequence_number=2, number_basis="stated")
+    rows = exported_rows(editor_client)
+    assert {row["id"] for row in rows} == {str(record.pk), str(other.pk)}
+    for row in rows:
+        if row["id"] == str(record.pk):
+            row["summary"] = "After."
+
+    response = preview(editor_client, DialogueRound, csv_file(rows))
+    assert "confirm_form" in response.context, response.context["result"].invalid_rows
+    by_type = {row.import_type: row for row in response.context["result"].valid_rows()}
+    assert set(by_type) == {"update", "skip"}  # the unchanged round is left alone, and says so
+    page = response.content.decode()
+    assert "<del" in page and "Before</del>" in page and "After</ins>" in page  # the field's change, old and new
+
+    assert confirm(editor_client, DialogueRound, response).status_code == 302
+    assert DialogueRound.objects.count() == 2
+    record.refresh_from_db()
+    assert record.summary == "After." and record.publication_status == "published"  # updated in place
+    latest = record.history.first()
+    assert latest.history_type == "~" and latest.history_change_reason.startswith("Imported from the spreadsheet")
+
+
+def test_a_row_with_an_id_no_record_has_is_refused(editor_client, known):
+    response = preview(editor_client, DialogueRound, csv_file([{"id": "999999", **round_row(known)}]))
+    [invalid] = response.context["result"].invalid_rows
+    assert "There is no dialogue round with the id 999999" in invalid.error_dict["id"][0]
+    assert not DialogueRound.objects.exists()
+
+
+def test_a_stored_duplicate_says_how_to_update_it_instead(editor_client, known):
+    stored = make_round(country=known["kz"], held_on=datetime.date(2001, 6, 1), held_on_precision="month")
+    response = preview(editor_client, DialogueRound, csv_file([round_row(known, 1, sequence_number="")]))
+    [invalid] = response.context["result"].invalid_rows
+    assert (
+        f"already exists (id {stored.pk}): to change it, put its id in the id column"
+        in invalid.error_dict["country"][0]
+    )
+
+
+def test_errors_are_listed_in_the_page_with_the_rows_the_spreadsheet_shows(editor_client, known):
+    rows = [round_row(known, n) for n in range(1, 4)]
+    rows[1] = round_row(known, 2, format="weird")  # the file's third line: the spreadsheet's row 3
+
+    page = preview(editor_client, DialogueRound, csv_file(rows)).content.decode()
+    listing = page[page.index('class="import-row-errors"') :]
+    assert "<dt>Row 3</dt>" in listing
+    assert "“weird” is not a valid format: choose one of structured" in listing
+    assert "subcommittee" in listing and "ad_hoc" in listing
+
+
+def test_a_date_excel_typed_as_a_date_is_taken_as_a_day_and_the_preview_says_so(editor_client, known):
+    row = round_row(known, held_on=datetime.datetime(2009, 10, 14), sequence_number=1)
+
+    response = preview(editor_client, DialogueRound, xlsx_file([row]), XLSX_FORMAT)
+    assert "confirm_form" in response.context
+    page = response.content.decode()
+    assert "Row 2, held_on: taken as the day 2009-10-14" in page
+    assert "type the cell as text (2009-10, or 2009)" in page
+    text_row = round_row(known, held_on="2009-10", sequence_number=1)
+    assert (
+        "taken as the day"
+        not in preview(editor_client, DialogueRound, xlsx_file([text_row]), XLSX_FORMAT).content.decode()
+    )

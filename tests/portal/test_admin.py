@@ -224,7 +224,7 @@ def assert_plain_error(response, field, words):
 
 def test_an_empty_round_says_what_to_give_next_to_the_date(editor_client):
     response = editor_client.post(admin_url(DialogueRound, "add"), round_post(make_country("KZ")))
-    assert_plain_error(response, "held_on", "Give the date the round was held")
+    assert_plain_error(response, "held_on", "Give the date, or the number")
     assert not DialogueRound.objects.exists()
 
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dialogues.publishing import PublicationStatus
 from seminars.models import Seminar
 from tests.factories import make_country, make_organisation, make_round, make_source, make_topic
-from tests.spreadsheets import XLSX_FORMAT, admin_url, csv_file, export, import_file, preview, xlsx_file
+from tests.spreadsheets import XLSX_FORMAT, admin_url, confirm, csv_file, export, import_file, preview, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ BAD_ROWS = {
     "bad date": ({"held_on": "2009-02-30"}, "held_on", "“2009-02-30” is not a date"),
     "negative count": ({"participating_organisations": "-3"}, "participating_organisations", "greater than or equal"),
     "unknown organiser": ({"organisers": "nobody"}, "organisers", "Unknown organisations: “nobody”."),
-    "duplicate in the file": ({"title": "Civil society seminar 3"}, "title", "Duplicate: row 3"),
+    "duplicate in the file": ({"title": "Civil society seminar 3"}, "title", "Duplicate: row 4"),
 }
 
 
@@ -99,8 +99,11 @@ def test_export_then_reimport_gives_back_the_same_seminars(editor_client, known)
     import_file(editor_client, Seminar, csv_file([seminar_row(known, n) for n in range(1, 4)]))
     before = export(editor_client, Seminar, "0").content.decode()
 
-    Seminar.objects.all().delete()
-    assert import_file(editor_client, Seminar, SimpleUploadedFile("s.csv", before.encode())).status_code == 302
+    # the export carries the ids: every cell reads back as it is stored, so each row changes nothing
+    response = preview(editor_client, Seminar, SimpleUploadedFile("s.csv", before.encode()))
+    assert {row.import_type for row in response.context["result"].valid_rows()} == {"skip"}
+    assert confirm(editor_client, Seminar, response).status_code == 302
+    assert Seminar.objects.count() == 3
 
     assert sorted(export(editor_client, Seminar, "0").content.decode().splitlines()) == sorted(before.splitlines())
 
