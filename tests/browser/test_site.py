@@ -120,10 +120,15 @@ def test_download_an_export(page, site):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV").click()
     download = download_info.value
-    assert download.suggested_filename == "projects.csv"
-    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    assert download.suggested_filename == "projects-KZ.csv"  # the file name says what was filtered
+    body = Path(download.path()).read_bytes()
+    assert body.startswith(b"\xef\xbb\xbf")  # the byte-order mark Excel needs to read UTF-8
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert len(rows) == published(Project, countries__iso_code="KZ")
     assert all("KZ" in row["countries"].split(";") or "KZ" in row["countries"] for row in rows)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="XLSX").click()
+    assert download_info.value.suggested_filename == "projects-KZ.xlsx"
 
 
 def test_filters_are_usable_with_the_keyboard_only(page, site):
