@@ -52,6 +52,22 @@ def test_a_nul_byte_in_a_filter_is_a_field_error(records):
     assert "programme" in response.json()
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/search/?q=%00",
+        "/funding/projects/?q=%00",
+        "/dialogues/?country=%00",
+        "/api/v1/projects/?q=%00",
+        "/api/v1/projects/?cursor=%00",
+        "/api/v1/projects/?ordering=%00",
+        "/api/v1/concerns/?as_of=%00",
+    ],
+)
+def test_a_nul_byte_in_a_query_is_never_a_500(records, path):
+    assert Client(raise_request_exception=False).get(path).status_code < 500
+
+
 @pytest.mark.parametrize("path", ["/countries/%00/", "/topics/rule-of-law%00/", "/funding/programmes/%00/"])
 def test_a_nul_byte_in_a_page_path_is_the_404_page(records, path):
     assert_html_error(Client(raise_request_exception=False).get(path), 404)
