@@ -303,9 +303,13 @@ class ExportView(FilterMixin, View):
         else:
             chunks = json_chunks(self.headers(), self.rows(queryset, base_url))
             response = StreamingHttpResponse(chunks, content_type="application/json")
-        # the first rows are read here: a database that does not answer is then a 503
-        # (dialogues_portal/database_unavailable.py), not a 200 with a header line and nothing else
-        response.streaming_content = read_first_rows(response.streaming_content, queryset.db)
+        # The rows are read as the body is sent, after the status: a database that does not answer
+        # is found here, a 503 (dialogues_portal/database_unavailable.py), not a 200 with a header
+        # line and nothing else. Opening a cursor checks the connection (health check, connect) and
+        # runs no query; the export's own cursor stays closed until the body is read, so a response
+        # never read holds nothing (a COPY in flight would block its connection).
+        with connections[queryset.db].cursor():
+            pass
         response["Content-Disposition"] = content_disposition_header(True, f"{self.file_name(filterset)}.{fmt}")
         return response
 
@@ -458,27 +462,3 @@ def json_chunks(headers, rows):
         yield separator + json.dumps(dict(zip(headers, row, strict=True)), cls=DjangoJSONEncoder, ensure_ascii=False)
         separator = ",\n"
     yield "\n]\n"
-
-
-def read_first_rows(chunks, alias):
-    """`chunks`, the ones up to the first produced after a query read at once: a failing database
-    raises in the view, before the response's status and header line are sent."""
-    queried = False
-
-    def note(execute, sql, params, many, context):
-        nonlocal queried
-        queried = True
-        return execute(sql, params, many, context)
-
-    chunks, ahead = iter(chunks), []
-    with connections[alias].execute_wrapper(note):
-        for chunk in chunks:
-            ahead.append(chunk)
-            if queried:
-                break
-
-    def resumed():
-        yield from ahead
-        yield from chunks
-
-    return resumed()

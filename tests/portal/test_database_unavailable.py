@@ -2,9 +2,10 @@
 an export fails before it starts rather than sending a header and no rows."""
 
 from contextlib import contextmanager
+from unittest import mock
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, connections
 from django.test import Client
 
 from ..factories import make_country, make_round
@@ -14,12 +15,14 @@ pytestmark = pytest.mark.django_db
 
 @contextmanager
 def database_down():
-    """Every query fails as it does when PostgreSQL stops (the connection is already open)."""
+    """Every cursor fails to open, as when PostgreSQL has stopped (connecting, or the health check
+    of a kept connection, raises)."""
 
-    def refuse(execute, sql, params, many, context):
-        raise OperationalError("server closed the connection unexpectedly")
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused: is the server running?")
 
-    with connection.execute_wrapper(refuse):
+    wrapper = connections["default"]
+    with mock.patch.object(wrapper, "cursor", refuse), mock.patch.object(wrapper, "chunked_cursor", refuse):
         yield
 
 
@@ -72,3 +75,10 @@ def test_an_export_still_streams_every_row_when_the_database_answers(a_round):
     assert response.status_code == 200 and response.streaming
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == 2 and lines[1].startswith(str(a_round.pk))
+
+
+def test_the_page_speaks_the_visitors_language(a_round):
+    with database_down():
+        response = Client(headers={"accept-language": "ru"}).get("/dialogues/")
+    assert response.status_code == 503
+    assert "Временно недоступно" in response.content.decode()

@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.serial, pytest.mark.django_db(transaction=True)]
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -113,6 +113,7 @@ def test_the_app_recovers_by_itself_after_a_database_restart(app_server):
     try:
         assert get(f"{app_server}/healthz") == 503
         assert get(f"{app_server}/api/v1/countries/") == 503  # with Retry-After (database_unavailable.py)
+        assert get(f"{app_server}/dialogues/export.csv") == 503  # not a 200 with a header line alone
     finally:
         start_postgres()
     assert get(f"{app_server}/healthz") == 200
