@@ -34,6 +34,13 @@ MESSAGES = {
     "country_iso_code_two_capitals": ("iso_code", _("Give the two-letter ISO 3166-1 code in capitals, e.g. KZ.")),
     **_date_with_precision("country", "dialogue_started_on"),
     **_date_with_precision("country", "dialogue_agreed_on"),
+    **{
+        f"{model}_slug_unique_ignoring_case": (
+            "slug",
+            _("This slug is taken (slugs are compared without regard to case)."),
+        )
+        for model in ("topic", "country", "organisation", "concern")
+    },
     "place_unique_name_per_country": ("name", _("This country already has a place of this name.")),
     **_date_with_precision("dialogueround", "held_on"),
     "dialogueround_dated_or_numbered": (

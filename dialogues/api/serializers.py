@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.reverse import reverse
 
+from ..constraint_messages import constraint_errors
 from ..models import Country, DialogueFormat, DialogueRound, DialogueSeries, Organisation, Source, Topic
 from ..plain_text import validate_plain_text
 from ..publishing import PublicationStatus
@@ -92,10 +93,16 @@ class PublishableSerializer(serializers.ModelSerializer):
             if name not in m2m:
                 setattr(candidate, name, value)
         try:
-            candidate.full_clean()
+            candidate.full_clean(validate_constraints=False)
+            errors = {}
         except DjangoValidationError as error:
+            errors = error.message_dict
+        # the constraints in plain language, each at its field (constraint_messages.py), as in the admin
+        for name, violations in constraint_errors(candidate, exclude=set(errors)).items():
+            errors.setdefault(name, []).extend(message for violation in violations for message in violation.messages)
+        if errors:
             raise serializers.ValidationError(
-                {self._error_key(name): messages for name, messages in error.message_dict.items()}
+                {self._error_key(name): messages for name, messages in errors.items()}
             ) from None
 
         if wanted == PublicationStatus.PUBLISHED and "sources" in m2m:

@@ -23,7 +23,7 @@ from ..partial_dates import (
 from ..publishing import PublishableModel
 from ..querysets import ConcernEntryQuerySet, ConcernQuerySet
 from .citations import citations_relation
-from .core import Country, DialogueRound, Source, Topic
+from .core import Country, DialogueRound, Source, Topic, slug_unique_ignoring_case
 
 
 class ConcernStatus(models.TextChoices):
@@ -67,6 +67,7 @@ class Concern(PublishableModel):
         ordering = ["country__name", "title", "id"]
         constraints = [
             models.UniqueConstraint(fields=["country", "title"], name="concern_unique_title_per_country"),
+            slug_unique_ignoring_case("concern"),
             models.CheckConstraint(condition=~Q(title=""), name="concern_has_title"),
         ]
 

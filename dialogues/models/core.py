@@ -6,12 +6,13 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Length, Upper
-from django.db.models.lookups import Exact
+from django.db.models.functions import Length, Lower, Substr, Upper
+from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..country_codes import validate_iso_3166_alpha_2
 from ..partial_dates import (
     PartialDateProperty,
     normalise_partial_dates,
@@ -95,6 +96,11 @@ class Source(PublishableModel):
         super().save(*args, **kwargs)
 
 
+def slug_unique_ignoring_case(model_name):
+    """`rule-of-law` and `RULE-OF-LAW` are one identifier: a slug is unique whatever its case."""
+    return models.UniqueConstraint(Lower("slug"), name=f"{model_name}_slug_unique_ignoring_case")
+
+
 class Topic(PublishableModel):
     """A human rights theme shared by dialogue rounds, seminars and projects."""
 
@@ -110,6 +116,7 @@ class Topic(PublishableModel):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
         ordering = ["name"]
+        constraints = [slug_unique_ignoring_case("topic")]
 
     def __str__(self):
         return self.name
@@ -130,7 +137,13 @@ class TradePreference(models.TextChoices):
 
 
 class Country(PublishableModel):
-    iso_code = models.CharField(_("ISO code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, e.g. KZ."))
+    iso_code = models.CharField(
+        _("ISO code"),
+        max_length=2,
+        unique=True,
+        validators=[validate_iso_3166_alpha_2],
+        help_text=_("ISO 3166-1 alpha-2, e.g. KZ."),
+    )
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     eu_agreement = models.CharField(
@@ -179,11 +192,16 @@ class Country(PublishableModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(iso_code=Upper("iso_code")) & Q(Exact(Length("iso_code"), 2)),
+                condition=Q(iso_code=Upper("iso_code"))
+                & Q(Exact(Length("iso_code"), 2))
+                # letters, not digits ("00"): each character from A to Z
+                & Q(*(GreaterThanOrEqual(Substr("iso_code", i, 1), "A") for i in (1, 2)))
+                & Q(*(LessThanOrEqual(Substr("iso_code", i, 1), "Z") for i in (1, 2))),
                 name="country_iso_code_two_capitals",
             ),
             precision_constraint("country", "dialogue_started_on"),
             precision_constraint("country", "dialogue_agreed_on"),
+            slug_unique_ignoring_case("country"),
         ]
 
     def __str__(self):
@@ -234,6 +252,7 @@ class Organisation(PublishableModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name", "id"]
+        constraints = [slug_unique_ignoring_case("organisation")]
 
     def __str__(self):
         return self.name

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from dialogues.models import Country, DialogueRound, Source
+from dialogues.models import Country, DialogueRound, Source, Topic
 from tests.api_helpers import as_user, results
 from tests.factories import (
     DRAFT,
@@ -245,8 +245,9 @@ def test_dialogue_round_list_queries(api, django_assert_max_num_queries, db, row
 @pytest.mark.django_db
 def test_country_detail_queries(api, django_assert_max_num_queries):
     make_country("KZ").dialogue_topics.set([make_topic()])
-    # 1 the country, 2 its published sources, 3 its published dialogue topics.
-    with django_assert_max_num_queries(3):
+    # 1 the country, 2 its published sources, 3 its published dialogue topics, 4 its citations
+    # (5 the citations' content type, until Django's content-type cache holds it).
+    with django_assert_max_num_queries(5):
         assert api.get("/api/v1/countries/KZ/").status_code == 200
 
 
@@ -400,6 +401,28 @@ def test_a_country_code_is_stored_in_capitals(publisher):
     )
     assert response.status_code == 201, response.content
     assert Country.objects.get().iso_code == "AF"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["00", "XX", "Z1", "é1"])
+def test_only_an_assigned_iso_3166_code_makes_a_country(publisher, code):
+    response = as_user(publisher).post(
+        "/api/v1/countries/", {"code": code, "name": "Nowhere", "slug": "nowhere"}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert "code" in response.json()
+    assert not Country.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_slug_in_other_capitals_is_taken(publisher):
+    make_topic(slug="rule-of-law", name="Rule of law")
+    response = as_user(publisher).post(
+        "/api/v1/topics/", {"name": "Rule of law (capitals)", "slug": "RULE-OF-LAW"}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert "slug" in response.json()
+    assert Topic.objects.count() == 1
 
 
 @pytest.mark.django_db

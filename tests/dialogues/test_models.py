@@ -97,3 +97,17 @@ def test_published_hides_drafts():
     published = make_project()
     make_project(publication_status="draft")
     assert list(Project.objects.published()) == [published]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["00", "K1", "-Z"])
+def test_the_database_refuses_a_country_code_that_is_not_two_capital_letters(code):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Country.objects.bulk_create([Country(iso_code=code, name="Nowhere", slug="nowhere")])
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_slug_that_differs_only_in_case():
+    make_topic(slug="rule-of-law")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_topic(slug="RULE-of-law")
