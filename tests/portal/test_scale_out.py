@@ -28,6 +28,8 @@ from funding.aggregates import known_contribution
 from ..factories import make_country, make_project
 
 PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
+# Under pytest-xdist one worker runs the whole module: the replica listens on a fixed port.
+pytestmark = pytest.mark.xdist_group("postgres-replica")
 
 
 def _as_postgres(*command, check=True):
