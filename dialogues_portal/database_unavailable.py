@@ -13,9 +13,11 @@ import sys
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.template import loader
 from django.utils.translation import gettext as _
+
+from .errors import api_error, is_api
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +26,8 @@ UNREACHABLE = (OperationalError, InterfaceError)
 
 
 def unavailable_response(request):
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": _("The database is unavailable: please try again shortly.")}, status=503)
+    if is_api(request):
+        response = api_error(_("The database is unavailable: please try again shortly."), 503)
     else:  # a template that reads nothing from the database, as 500.html
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
