@@ -31,10 +31,13 @@ class CountryQuerySet(PublishableQuerySet):
     def for_listing(self):
         return self.prefetch_related(published_sources())
 
+    def for_page(self):
+        """What the country's page reads before its cached content: the content's own reads
+        (the citations) are made only when it is rendered."""
+        return self.prefetch_related(published_sources(), Prefetch("dialogue_topics", queryset=published_topics()))
+
     def for_detail(self):
-        return self.prefetch_related(
-            published_sources(), Prefetch("dialogue_topics", queryset=published_topics()), published_citations()
-        )
+        return self.for_page().prefetch_related(published_citations())
 
 
 class DialogueRoundQuerySet(PublishableQuerySet):
@@ -73,12 +76,13 @@ class SourceQuerySet(PublishableQuerySet):
     for_detail = for_listing
 
 
-def published_citations():
-    """A record's citations of single values, with their (published) sources."""
+def published_citations(path="citations"):
+    """A record's citations of single values, with their (published) sources; `path` reaches a
+    related record's ("call__citations")."""
     from .models import Citation
 
     return Prefetch(
-        "citations",
+        path,
         queryset=Citation.objects.filter(source__publication_status="published").select_related("source"),
     )
 

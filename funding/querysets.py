@@ -62,7 +62,11 @@ class ProjectQuerySet(PublishableQuerySet):
         return (
             self.for_listing()
             .select_related("implementing_organisation")
-            .prefetch_related(Prefetch("places", queryset=places()), published_citations())
+            .prefetch_related(
+                Prefetch("places", queryset=places()),
+                published_citations(),
+                published_citations("call__citations"),  # the call's summary footnotes its values
+            )
         )
 
 

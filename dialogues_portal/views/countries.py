@@ -1,10 +1,11 @@
 """The countries: an overview, and each country's whole story on one page."""
 
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from dialogues.models import Concern, Country, DialogueRound
+from dialogues.querysets import published_citations
 from dialogues.templatetags.portal import eur
 from dialogues.tracker import concern_rows
 from funding import aggregates
@@ -25,7 +26,7 @@ class CountryListView(CachedContentMixin, TemplateView):
     content_template = "portal/country_list_content.html"
 
     def get_content_context(self):
-        countries = Country.objects.published().for_detail().order_by("name")
+        countries = Country.objects.published().for_listing().order_by("name")
         rounds = counts_by_country(DialogueRound.objects.published(), "country")
         seminars = counts_by_country(Seminar.objects.published(), "countries")
         projects = counts_by_country(Project.objects.published(), "countries")
@@ -42,10 +43,11 @@ class CountryDetailView(CachedContentMixin, DetailView):
     context_object_name = "country"
 
     def get_queryset(self):
-        return Country.objects.published().for_detail()
+        return Country.objects.published().for_page()
 
     def get_content_context(self):
         country = self.object
+        prefetch_related_objects([country], published_citations())  # its facts' footnotes
         story = statistics.story(
             f"country:{country.pk}",
             rounds=DialogueRound.objects.published().filter(country=country),

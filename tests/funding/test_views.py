@@ -129,10 +129,11 @@ def test_programme_listing_makes_a_fixed_number_of_queries(client, django_assert
 @pytest.mark.parametrize("rows", [1, 55])
 def test_programme_detail_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
     _country, _topic, programme = make_records(rows)
-    # the page's record (1), then for its content the programme (1) with countries and sources
-    # (2), successors (1), calls (1) with places and sources (2), projects (1) with countries,
-    # topics and sources (3); served again: the record and the cache
-    with django_assert_max_num_queries(12):
+    # the page's record (1), then for its content the programme (1) with countries, sources and
+    # citations (3), successors (1), calls (1) with places, sources and citations (3), projects (1)
+    # with countries, topics and sources (3), the citations' content type until cached (1); served
+    # again: the record and the cache
+    with django_assert_max_num_queries(14):
         assert client.get(programme.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(1):
         assert client.get(programme.get_absolute_url()).status_code == 200
@@ -143,9 +144,9 @@ def test_project_detail_makes_a_fixed_number_of_queries(client, django_assert_ma
     make_records(rows)
     project = make_project(countries=[make_country() for _ in range(rows // 10 + 1)], call=make_call())
     # the page's record (1), then for its content the project with programme, call and
-    # organisation (1), countries, topics, sources, places (4), and the call's country read
-    # lazily (1); served again: the record and the cache
-    with django_assert_max_num_queries(7):
+    # organisation (1), countries, topics, sources, places (4), its citations and its call's (2),
+    # and the call's country read lazily (1); served again: the record and the cache
+    with django_assert_max_num_queries(9):
         assert client.get(project.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(1):
         assert client.get(project.get_absolute_url()).status_code == 200
