@@ -24,8 +24,9 @@ class DialogueRoundExportView(ExportView):
     filename = "dialogue-rounds"
     detail_url_name = "dialogueround-detail"
     columns = (
-        Value("country__iso_code", "country"),
-        Value("country__name", "country_name"),
+        # a round may be published while its country is not: the country is then never named
+        Value("country__iso_code", "country", published_via="country"),
+        Value("country__name", "country_name", published_via="country"),
         Date("held_on", "held"),
         Value("held_until"),
         Value("format"),

@@ -9,7 +9,8 @@ from dialogues.querysets import country_codes, published_citations, published_so
 def places():
     from dialogues.models import Place
 
-    return Place.objects.select_related("country").order_by("name")  # Place.__str__ names the country
+    # Place.__str__ names the country: a place in a country that is not public is not shown
+    return Place.objects.filter(country__publication_status="published").select_related("country").order_by("name")
 
 
 class ProgrammeQuerySet(PublishableQuerySet):
