@@ -18,15 +18,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from .admin_forms import PortalModelForm
 from .history import has_history, history_mark, merge_history
 from .publishing import PublicationStatus
-from .services import can_publish, records_publish, records_unpublish
+from .services import UNSOURCED_MESSAGE, can_publish, cites_a_published_source, records_publish, records_unpublish
 
 
 class PublishableAdminForm(PortalModelForm):
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("publication_status", getattr(self.instance, "publication_status", None))
-        if status == PublicationStatus.PUBLISHED and "sources" in self.fields and not cleaned.get("sources"):
-            self.add_error("sources", _("A published record must cite at least one source."))
+        published = status == PublicationStatus.PUBLISHED and "sources" in self.fields
+        if published and not cites_a_published_source(cleaned.get("sources") or ()):
+            self.add_error("sources", UNSOURCED_MESSAGE)
         return cleaned
 
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .publishing import PublicationStatus
 
@@ -12,12 +13,22 @@ def can_publish(user, model):
     return user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
 
+# The rule, for every path that publishes or edits a published record (admin form, bulk action,
+# API): a public record cites at least one published source, one a reader can open.
+UNSOURCED_MESSAGE = _lazy("A published record must cite at least one published source.")
+
+
+def cites_a_published_source(sources):
+    """Whether `sources` (instances, or a queryset of them) hold a published one."""
+    return any(source.publication_status == PublicationStatus.PUBLISHED for source in sources)
+
+
 def unsourced(records):
-    """The records among `records` that cite no source (a public record must cite one)."""
+    """The records among `records` that cite no published source."""
     model = records.model
     if not any(f.name == "sources" for f in model._meta.many_to_many):
         return records.none()
-    return records.filter(sources__isnull=True)
+    return records.exclude(sources__publication_status=PublicationStatus.PUBLISHED)
 
 
 @transaction.atomic
@@ -28,7 +39,7 @@ def records_publish(*, user, records):
     missing = list(unsourced(records)[:10])
     if missing:
         raise ValidationError(
-            _("Cite at least one source before publishing: %(records)s")
+            _("Cite at least one published source before publishing: %(records)s")
             % {"records": "; ".join(str(record) for record in missing)}
         )
     return _set_status(records, PublicationStatus.PUBLISHED)

@@ -20,7 +20,7 @@ from ..constraint_messages import constraint_errors
 from ..models import Country, DialogueFormat, DialogueRound, DialogueSeries, Organisation, Source, Topic
 from ..plain_text import validate_plain_text
 from ..publishing import PublicationStatus
-from ..services import can_publish, records_publish, records_unpublish
+from ..services import UNSOURCED_MESSAGE, can_publish, cites_a_published_source, records_publish, records_unpublish
 from .fields import CountryReference, PartialDateField, ReadsValues, SourceReference, TopicReference
 
 RECORD_FIELDS = ("publication_status", "is_synthetic", "created_at", "updated_at")
@@ -52,7 +52,7 @@ class PublishableSerializer(serializers.ModelSerializer):
         help_text=_(
             "Only published records are shown to the public. New records are drafts unless a user with "
             "the publish permission asks otherwise; only such a user may change the status, and a "
-            "published record must cite at least one source."
+            "published record must cite at least one published source."
         ),
     )
 
@@ -107,13 +107,11 @@ class PublishableSerializer(serializers.ModelSerializer):
 
         if wanted == PublicationStatus.PUBLISHED and "sources" in m2m:
             if "sources" in attrs:
-                has_source = bool(attrs["sources"])
+                has_source = cites_a_published_source(attrs["sources"])
             else:
-                has_source = self.instance is not None and self.instance.sources.exists()
+                has_source = self.instance is not None and cites_a_published_source(self.instance.sources.all())
             if not has_source:
-                raise serializers.ValidationError(
-                    {self._error_key("sources"): [_("A published record must cite at least one source.")]}
-                )
+                raise serializers.ValidationError({self._error_key("sources"): [UNSOURCED_MESSAGE]})
         return attrs
 
     def _save(self, instance, validated_data):

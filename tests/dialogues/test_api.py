@@ -352,6 +352,19 @@ def test_publishing_without_a_source_is_refused_and_writes_nothing(publisher):
 
 
 @pytest.mark.django_db
+def test_publishing_or_editing_down_to_draft_sources_only_is_refused(publisher, editor):
+    make_country("KZ")
+    draft = make_source(publication_status="draft")
+    payload = new_round(sources=[draft.pk], publication_status="published")
+    response = as_user(publisher).post("/api/v1/dialogue-rounds/", payload, format="json")
+    assert response.status_code == 400 and "sources" in response.json()
+    record = make_round()
+    response = as_user(editor).patch(f"/api/v1/dialogue-rounds/{record.pk}/", {"sources": [draft.pk]}, format="json")
+    assert response.status_code == 400 and "sources" in response.json()
+    assert record.sources.filter(publication_status=PUBLISHED).exists()
+
+
+@pytest.mark.django_db
 def test_a_publisher_unpublishes(publisher):
     record = make_round()
     response = as_user(publisher).patch(

@@ -155,6 +155,36 @@ def test_a_publisher_publishes_in_bulk_only_sourced_records(publisher_client):
     assert sourced.publication_status == "published"
 
 
+def test_bulk_publishing_refuses_a_record_citing_only_draft_sources(publisher_client):
+    cites_a_draft = make_topic(publication_status="draft", sources=[make_source(publication_status="draft")])
+    url = admin_url(cites_a_draft.__class__, "changelist")
+    response = publisher_client.post(
+        url, {"action": "publish_selected", "_selected_action": [cites_a_draft.pk]}, follow=True
+    )
+    cites_a_draft.refresh_from_db()
+    assert cites_a_draft.publication_status == "draft"
+    assert "published source" in response.content.decode()
+
+
+def test_an_edit_may_not_leave_a_published_record_citing_only_drafts(editor_client):
+    dialogue_round = make_round(sources=[make_source()])
+    draft = make_source(publication_status="draft")
+    response = editor_client.post(
+        admin_url(DialogueRound, "change", dialogue_round.pk),
+        {
+            "country": dialogue_round.country.pk,
+            "held_on": "2009-11",
+            "format": "structured",
+            "sources": [draft.pk],
+            **INLINES_EMPTY,
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 200
+    assert "sources" in response.context["adminform"].form.errors
+    assert list(dialogue_round.sources.all()) != [draft]
+
+
 def test_a_published_record_needs_a_source_in_the_form(publisher_client):
     country = make_country("KZ")
     response = publisher_client.post(
