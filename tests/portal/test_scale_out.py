@@ -258,7 +258,7 @@ def test_the_replica_is_configured_from_database_replica_url():
     assert json.loads(result.stdout) == {
         "replica": "replica.internal",
         "mirror": "default",
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "dialogues_portal.cache_backend.ResilientRedisCache",  # Redis, never a 500 when it is down
         # nothing kept on one server's disk or in one process: any server can answer any request
         "sessions": "django.contrib.sessions.backends.db",
         "import_storage": "import_export.tmp_storages.CacheStorage",
