@@ -67,6 +67,14 @@ ROUND_FIELDS = {
     "eu_lead": "eu_lead",
     "partner_lead": "partner_lead",
 }
+# A country's facts (its record comes from the source documents): which page states each.
+COUNTRY_FIELDS = {
+    "dialogue_agreed": "dialogue_agreed_on",
+    "dialogue_started": "dialogue_started_on",
+    "dialogue_start_form": "dialogue_start_form",
+    "eu_agreement": "eu_agreement",
+    "trade_preference": "trade_preference",
+}
 SEMINAR_FIELDS = {
     "held": "held_on",
     "city": "city",
@@ -161,6 +169,8 @@ class _Loader:
             RECORD_TOPICS.setdefault(item["slug"], item["name"])
         self.concerns = {item["key"]: self.each(item, self.concern, data) for item in data.get("concerns", [])}
         self.rounds = {item["key"]: self.each(item, self.dialogue_round) for item in data.get("rounds", [])}
+        for item in data.get("countries", []):
+            self.each(item, self.country_facts)
         for item in data.get("statements", []):
             self.each(item, self.statement)
         for item in data.get("seminars", []):
@@ -303,6 +313,11 @@ class _Loader:
 
     # -- records ----------------------------------------------------------------------------
     def source(self, item):
+        if "title" not in item:  # a reference to a source already held (a source document's): cited as it is
+            existing = Source.objects.filter(url=item["url"]).first()
+            if existing is None:
+                raise RecordError(f"{self.path.name}, {item['key']}: no source with the URL {item['url']!r}")
+            return existing
         published_on, precision = partial(item.get("published"))
         source = Source.objects.filter(url=item["url"]).first() or Source(url=item["url"])
         source.title = item["title"][:300]
@@ -328,6 +343,11 @@ class _Loader:
             concern,
             m2m={"topics": self.topic_list(item["key"], item.get("topics"), sources), "sources": sources},
         )
+
+    def country_facts(self, item):
+        """The citations of a country's facts; the facts themselves are the source documents'."""
+        key = f"country {item['country']}"
+        self.cite(self.country(key, item["country"]), key, item.get("cite"), None, COUNTRY_FIELDS)
 
     def dialogue_round(self, item):
         key = item["key"]

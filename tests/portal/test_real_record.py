@@ -119,6 +119,18 @@ def test_no_date_lies_in_the_future(loaded):
 # --- Key facts -------------------------------------------------------------------------------------
 
 
+def test_each_countrys_facts_cite_the_source_document_that_states_them(loaded, client):
+    factsheet = "EU human rights dialogues in Central Asia"
+    uzbekistan = Country.objects.get(iso_code="UZ")
+    cited = {(c.field, c.source.title) for c in uzbekistan.citations.select_related("source")}
+    assert ("dialogue_agreed_on", factsheet) in cited  # "formally agreed in 2007"
+    assert not uzbekistan.citations.filter(field="dialogue_started_on").exists()  # no page dates its first round
+    for country in Country.objects.published():
+        assert country.citations.exists(), country.iso_code
+        html = client.get(country.get_absolute_url()).content.decode()
+        assert 'class="cite"' in html and f'title="Stated by: {factsheet}"' in html
+
+
 def test_kazakhstan_has_its_16th_round_in_brussels_and_its_12th_in_2020(loaded):
     sixteenth = rounds("KZ", format="structured", sequence_number=16).get()
     assert (sixteenth.held_on, sixteenth.held_on_precision, sixteenth.place) == (
@@ -310,3 +322,11 @@ def test_an_unknown_qualifier_names_the_file_and_the_record(loaded, tmp_path):
     write_record(tmp_path, "zz.json", sources=[SOURCE], funding={"packages": [package]})
     message, nothing_written = refused_load(tmp_path)
     assert "zz.json" in message and "zz-package" in message and nothing_written
+
+
+def test_a_source_given_by_its_url_alone_must_be_one_already_held(loaded, tmp_path):
+    unknown = {"key": "ref", "url": "https://example.org/never-loaded"}
+    write_record(tmp_path, "countries.json", sources=[unknown], countries=[{"country": "KZ", "cite": {}}])
+    message, nothing_written = refused_load(tmp_path)
+    assert "countries.json" in message and "https://example.org/never-loaded" in message
+    assert nothing_written
