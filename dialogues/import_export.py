@@ -31,6 +31,7 @@ from .history import history_mark, merge_history
 from .partial_dates import DatePrecision, PartialDate, parse_partial_date
 from .plain_text import validate_plain_text
 from .publishing import PublicationStatus
+from .spreadsheet_files import check_upload
 from .spreadsheet_text import neutralised_rows, restored
 
 LIST_SEPARATORS = re.compile(r"[;,]")
@@ -402,6 +403,11 @@ class ImportFileForm(ImportForm):
             chosen = self.formats[int(index)]().get_extension()
             if Path(upload.name).suffix.lower() != f".{chosen}":
                 self.add_error("format", _("The file's type does not match the format chosen."))
+            else:
+                try:
+                    check_upload(upload, f".{chosen}")
+                except ValidationError as error:
+                    self.add_error("import_file", error)
         return cleaned
 
     def __init__(self, formats, resources, **kwargs):

@@ -387,6 +387,8 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False  # each imported record appears in the admi
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 # The largest spreadsheet accepted (the upload limits above do not cap file uploads themselves).
 IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", FILE_UPLOAD_MAX_MEMORY_SIZE)
+# An .xlsx is a zip: what it holds once unpacked, checked before it is read (a zip bomb is small)
+IMPORT_MAX_INFLATED_SIZE = env_int("IMPORT_MAX_INFLATED_SIZE", 100 * 1024 * 1024)
 
 # --- Backups (manage.py backup / restore): JSON that keeps datetimes to the microsecond.
 SERIALIZATION_MODULES = {"backup-json": "dialogues_portal.backup_format"}

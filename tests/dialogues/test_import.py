@@ -191,3 +191,25 @@ def test_a_date_excel_typed_as_a_date_is_taken_as_a_day_and_the_preview_says_so(
         "taken as the day"
         not in preview(editor_client, DialogueRound, xlsx_file([text_row]), XLSX_FORMAT).content.decode()
     )
+
+
+def test_a_column_named_twice_is_refused_before_any_row_is_read(editor_client, known):
+    row = round_row(known)
+    header = ",".join([*row, "Summary"])
+    line = ",".join([*(f'"{value}"' for value in row.values()), '"a second summary"'])
+    upload = SimpleUploadedFile("rounds.csv", f"{header}\n{line}\n".encode(), content_type="text/csv")
+
+    response = preview(editor_client, DialogueRound, upload)
+
+    assert "confirm_form" not in response.context
+    assert "appears more than once" in " ".join(response.context["form"].errors["import_file"])
+    assert DialogueRound.objects.count() == 0
+
+
+def test_an_xlsx_that_would_unpack_past_the_limit_is_refused_unread(editor_client, known, settings):
+    settings.IMPORT_MAX_INFLATED_SIZE = 2_000  # any real workbook unpacks past two kilobytes
+
+    response = preview(editor_client, DialogueRound, xlsx_file([round_row(known)]), XLSX_FORMAT)
+
+    assert "confirm_form" not in response.context
+    assert "Unpacked, the file would be" in " ".join(response.context["form"].errors["import_file"])
