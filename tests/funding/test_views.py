@@ -131,8 +131,7 @@ def test_programme_detail_makes_a_fixed_number_of_queries(client, django_assert_
     _country, _topic, programme = make_records(rows)
     # the page's record (1), then for its content the programme (1) with countries, sources and
     # citations (3), successors (1), calls (1) with places, sources and citations (3), projects (1)
-    # with countries, topics and sources (3), the citations' content type until cached (1); served
-    # again: the record and the cache
+    # with countries, topics and sources (3); served again: the record and the cache
     with django_assert_max_num_queries(14):
         assert client.get(programme.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(1):

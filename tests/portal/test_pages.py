@@ -165,13 +165,13 @@ def test_charts_are_svg_with_a_table(client, real_data_shared):
         ("/", 25),
         # countries with sources (2); counts of rounds, seminars and projects (3)
         ("/countries/", 5),
-        # the country (1) with sources and agenda (2), its citations (1) and their content type
-        # until cached (1); how many rounds, seminars, projects (3); the latest of each with
+        # the country (1) with sources and agenda (2), its citations (1); how many rounds,
+        # seminars, projects (3); the latest of each with
         # prefetches (3 + 4 + 4); calls with places, sources and citations (4); known
         # contribution (3); topics raised most: per kind (3) and the topics (1); its concerns (1),
         # their entries and the country's rounds (2); the latest and earliest round (2); stated
         # figures (1, their sources when there are some)
-        ("/countries/{country}/", 37),
+        ("/countries/{country}/", 36),
         # topics (1); records per topic, one per relation (4); countries (1); attention: agenda (1),
         # rounds (1), seminars by topic and country (1), projects by topic and country (1)
         ("/topics/", 12),
