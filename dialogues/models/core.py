@@ -3,7 +3,6 @@
 `seminars` and `funding` build on these; nothing here imports them.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length, Lower, Substr, Upper
@@ -443,8 +442,6 @@ class DialogueRound(PublishableModel):
     def clean(self):
         super().clean()
         self.normalise_number_basis()
-        if self.held_on is None and self.sequence_number is None:  # the constraint, said at the field
-            raise ValidationError({"held_on": _("Give the date, or the number of a round that no source dates.")})
 
     def normalise_number_basis(self):
         """A number typed without a basis is the one a source states (an inferred number is chosen
