@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 pytestmark = pytest.mark.browser
 
@@ -39,16 +40,37 @@ def axe_source():
     return AXE.read_text()
 
 
+def serious_violations(page, axe_source):
+    # the CSP forbids inline scripts, so add_script_tag would be blocked: evaluate the source
+    page.evaluate(axe_source)
+    return page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"
+    )
+
+
 def test_main_pages_have_no_serious_accessibility_violations(page, site, axe_source):
     failures = []
     for path in PAGES:
         page.goto(path)
-        # the CSP forbids inline scripts, so add_script_tag would be blocked: evaluate the source
-        page.evaluate(axe_source)
-        violations = page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-            ".filter(v => ['serious', 'critical'].includes(v.impact))"
-            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', '))"
-        )
-        failures += [f"{path} {violation}" for violation in violations]
+        failures += [f"{path} {violation}" for violation in serious_violations(page, axe_source)]
+    assert failures == []
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_api_documentation_has_no_serious_accessibility_violations(page, site, axe_source, width):
+    """Swagger UI as loaded, then with operations opened and tried out, the examples shown and
+    the Authorize dialog open (each state renders controls of its own)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(reverse("api:docs"))
+    page.locator(".opblock").first.wait_for()
+    failures = [f"loaded: {violation}" for violation in serious_violations(page, axe_source)]
+    for method in ("get", "post", "put", "patch", "delete"):
+        page.locator(f".opblock-{method} .opblock-summary-control").first.click()
+    for method in ("get", "post"):
+        page.locator(f".opblock-{method} .try-out__btn").first.click()
+    page.locator(".btn.authorize").first.click()
+    page.locator(".modal-ux").wait_for()
+    failures += [f"opened: {violation}" for violation in serious_violations(page, axe_source)]
     assert failures == []
