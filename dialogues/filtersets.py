@@ -29,6 +29,33 @@ from .sql_expressions import Overlaps, relation_array
 
 MIN_YEAR, MAX_YEAR = 1950, 2100
 
+# (start, end): a range whose end comes before its start is an error at its end, on the page and
+# in the API (a 400 naming it), rather than silently no rows
+RANGES = (("year_from", "year_to"), ("min_amount", "max_amount"))
+
+
+class FilterForm(forms.Form):
+    """The form of every FilterSet (`Meta.form`): an empty choice reads "Any" (the ordering's,
+    "Default order"), and a reversed range says so at its end."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if getattr(field, "empty_label", None) == django_filters.conf.settings.EMPTY_CHOICE_LABEL:
+                field.empty_label = _("Any")  # the library's "---------"
+                field.widget.choices = field.choices  # the widget's copy reads the class's field
+            elif isinstance(field, forms.NullBooleanField):  # "Unknown" reads as a value
+                field.widget.choices = [("", _("Any")), *field.widget.choices[1:]]
+
+    def clean(self):
+        data = super().clean()
+        for start, end in RANGES:
+            low, high = data.get(start), data.get(end)
+            if low is not None and high is not None and low > high:
+                message = _("This must not be less than “%(start)s” (%(low)s).")
+                self.add_error(end, message % {"start": self.fields[start].label, "low": low})
+        return data
+
 
 class CodeListField(forms.ModelMultipleChoiceField):
     """Several codes, repeated (`?country=KZ&country=KG`) or comma-separated (`?country=KZ,kg`)."""
@@ -139,6 +166,10 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     """`ordering` with the id last: rows with equal values (amounts, dates, titles) keep one order,
     so page-numbered pages neither repeat nor skip any of them."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("Default order"))
+        super().__init__(*args, **kwargs)
+
     def filter(self, qs, value):
         if not value:
             return qs
@@ -176,6 +207,7 @@ class DialogueRoundFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = DialogueRound
+        form = FilterForm
         fields = ["country", "topic", "year_from", "year_to", "series", "format", "q"]
 
 
@@ -184,6 +216,7 @@ class CountryFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Country
+        form = FilterForm
         fields = ["q"]
 
 
@@ -192,6 +225,7 @@ class TopicFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Topic
+        form = FilterForm
         fields = ["q"]
 
 
@@ -202,6 +236,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Organisation
+        form = FilterForm
         fields = ["country", "kind", "q"]
 
 
@@ -210,6 +245,7 @@ class SourceFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Source
+        form = FilterForm
         fields = ["q"]
 
 
@@ -235,6 +271,7 @@ class ConcernFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Concern
+        form = FilterForm
         fields = ["country", "topic", "status", "stagnant", "year_from", "year_to", "as_of", "q"]
 
     def noop(self, queryset, name, value):

@@ -11,11 +11,12 @@ import datetime
 import hashlib
 import json
 from functools import partial
+from urllib.parse import parse_qsl, urlencode
 
-from django import forms
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, Q
+from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -26,6 +27,7 @@ from django_filters.views import FilterMixin
 from .cache import cached
 from .exports import EXPORT_FORMATS
 from .filtersets import CodeListFilter
+from .widgets import FoldingCheckboxes
 
 # Counting a large listing exactly on every request costs as much as the table is large. A listing
 # the planner estimates at more than EXACT_COUNT_LIMIT rows shows an estimate ("about 1,000,000"),
@@ -152,6 +154,17 @@ def options(queryset, filter_):
     return [(getattr(obj, filter_.extra["to_field_name"]), str(obj)) for obj in queryset]
 
 
+def without_empty_parameters(request):
+    """The request's URL without its empty parameters (`?country=KZ&topic=&q=` -> `?country=KZ`),
+    the others kept in their order; None when it has none. A form submitted without JavaScript
+    sends every field, and its URL is then the one shared and bookmarked."""
+    pairs = parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)
+    kept = [(key, value) for key, value in pairs if value != ""]
+    if len(kept) == len(pairs):
+        return None
+    return f"{request.path}?{urlencode(kept)}" if kept else request.path
+
+
 class PublishedQuerysetMixin:
     """Public pages start from the published rows, loaded as the model's QuerySet says."""
 
@@ -177,6 +190,8 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
     option_count_limit = 10_000  # per-option counts only over a set estimated at most this large
 
     def get(self, request, *args, **kwargs):
+        if (kept := without_empty_parameters(request)) is not None:
+            return HttpResponseRedirect(kept)
         self.filterset = self.get_filterset(self.get_filterset_class())
         valid = not self.filterset.is_bound or self.filterset.is_valid()
         self.object_list = self.filterset.qs if valid else self.filterset.queryset.none()
@@ -190,7 +205,7 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
                 field = filterset.form.fields[name]
                 field.help_text = ""  # the API's help ("ISO code, e.g. KZ") does not fit checkboxes
                 # the options are read only if the form is rendered (it is cached: see filter_form)
-                field.widget = forms.CheckboxSelectMultiple(choices=partial(options, field.queryset, filter_))
+                field.widget = FoldingCheckboxes(choices=partial(options, field.queryset, filter_))
         return filterset
 
     def keyset_applies(self, queryset):
@@ -290,8 +305,7 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
         def render():
             counts = self.count_options(valid)
             for name, by_value in counts.items():
-                widget = self.filterset.form.fields[name].widget
-                widget.choices = [(value, f"{label} ({by_value.get(value, 0)})") for value, label in widget.choices]
+                self.filterset.form.fields[name].widget.counts = by_value  # labelled and folded by it
             return counts, str(self.filterset.form)
 
         key = f"filter-form:{get_language()}:{self.filter_state(without=('page', 'after'))}"

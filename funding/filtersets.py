@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dialogues.filtersets import (
     CodeListFilter,
+    FilterForm,
     SearchFilter,
     StableOrderingFilter,
     country_filter,
@@ -63,6 +64,7 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Project
+        form = FilterForm
         fields = ["country", "topic", "programme", "year_from", "year_to", "status", "min_amount", "max_amount", "q"]
 
 
@@ -73,6 +75,7 @@ class ProgrammeFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Programme
+        form = FilterForm
         fields = ["country", "scope", "q"]
 
 
@@ -87,4 +90,5 @@ class CallFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Call
+        form = FilterForm
         fields = ["country", "programme", "year_from", "year_to", "min_amount", "max_amount", "q"]

@@ -3,7 +3,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from dialogues.filtersets import SearchFilter, StableOrderingFilter, country_filter, topic_filter, year_filter
+from dialogues.filtersets import (
+    FilterForm,
+    SearchFilter,
+    StableOrderingFilter,
+    country_filter,
+    topic_filter,
+    year_filter,
+)
 
 from .models import Seminar, SeminarKind
 
@@ -23,4 +30,5 @@ class SeminarFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Seminar
+        form = FilterForm
         fields = ["country", "topic", "year_from", "year_to", "kind", "q"]
