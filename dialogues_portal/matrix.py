@@ -138,8 +138,8 @@ def heat_map(table, measure):
         if measure == "funding":  # shades by order of magnitude: amounts span five of them
             values = [len(str(int(value))) - 3 if value else 0 for value in values]
         rows.append((topic.name, values))
-    # wide enough for the longest topic name at 12 px (the labels are never cut)
-    return charts.heat_map("", [c.iso_code for c in table.countries], rows, cell=44, label_width=520, header=30)
+    # long topic names wrap onto further lines (never cut), as on the topics page
+    return charts.heat_map("", [c.iso_code for c in table.countries], rows)
 
 
 CSV_COLUMNS = (

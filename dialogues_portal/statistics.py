@@ -34,33 +34,41 @@ def key_figures(contribution_total):
     return {**counts, "contribution": contribution_total}
 
 
+@dataclass(frozen=True)
+class Activity:
+    """Published rounds and seminars per year, and how many of each have no date."""
+
+    years: list  # [(year, rounds, seminars)], oldest first, for every year with at least one
+    undated_rounds: int
+    undated_seminars: int
+
+
 def activity_per_year():
-    """[(year, rounds, seminars)] for every year with at least one (two queries)."""
-    return cached("activity-per-year", _activity_per_year)
+    """Rounds and seminars per year and the undated ones (two queries)."""
+    return cached("activity-by-year", _activity_per_year)
+
+
+def _per_year(model):
+    # an undated record is counted under the year None, in the same grouped query
+    return Counter(
+        dict(
+            model.objects.published()
+            .annotate(year=ExtractYear("held_on"))
+            .values_list("year")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    )
 
 
 def _activity_per_year():
-    rounds = Counter(
-        dict(
-            DialogueRound.objects.published()
-            .filter(held_on__isnull=False)
-            .annotate(year=ExtractYear("held_on"))
-            .values_list("year")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+    rounds, seminars = _per_year(DialogueRound), _per_year(Seminar)
+    years = sorted((set(rounds) | set(seminars)) - {None})
+    return Activity(
+        years=[(year, rounds[year], seminars[year]) for year in years],
+        undated_rounds=rounds[None],
+        undated_seminars=seminars[None],
     )
-    seminars = Counter(
-        dict(
-            Seminar.objects.published()
-            .filter(held_on__isnull=False)
-            .annotate(year=ExtractYear("held_on"))
-            .values_list("year")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-    )
-    return [(year, rounds[year], seminars[year]) for year in sorted(set(rounds) | set(seminars))]
 
 
 def topic_attention(countries):

@@ -6,7 +6,6 @@ from django.views.generic import DetailView, TemplateView
 
 from dialogues.models import Concern, Country, DialogueRound
 from dialogues.querysets import published_citations
-from dialogues.templatetags.portal import eur
 from dialogues.tracker import concern_rows
 from funding import aggregates
 from funding.models import Call, FundingFigure, Project
@@ -67,12 +66,8 @@ class CountryDetailView(CachedContentMixin, DetailView):
             "timeline": story.timeline,
             "calls": Call.objects.published().for_listing().filter(country=country)[: statistics.STORY_LIMIT],
             "contribution": known,
-            "contribution_chart": charts.bar_chart(
-                _("Known EU contribution to %(country)s by year") % {"country": country.name},
-                [(row.year or _("unknown year"), [row.amount]) for row in known.by_year],
-                [_("EU contribution")],
-                display=eur,
-                row_label=_("Year"),
+            "contribution_chart": charts.contribution_by_year(
+                _("Known EU contribution to %(country)s by year") % {"country": country.name}, known.by_year
             ),
             "topics_most": statistics.topics_raised_most_in(country, agenda),
             "concerns": concern_rows(Concern.objects.published().filter(country=country)),

@@ -1,6 +1,7 @@
 """The home page: what the portal tracks, key figures, latest activity, charts, the five countries."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from dialogues.models import Country, DialogueRound
@@ -44,17 +45,36 @@ class HomeView(CachedContentMixin, TemplateView):
                 display=eur,
                 row_label=_("Country"),
             ),
-            "contribution_by_year": charts.bar_chart(
-                _("Known EU contribution by year"),
-                [(row.year or _("unknown year"), [row.amount]) for row in overall.by_year],
-                [_("EU contribution")],
-                display=eur,
-                row_label=_("Year"),
-            ),
+            "contribution_by_year": charts.contribution_by_year(_("Known EU contribution by year"), overall.by_year),
             "activity_by_year": charts.bar_chart(
                 _("Dialogue rounds and seminars per year"),
-                [(year, [rounds, seminars]) for year, rounds, seminars in activity],
+                charts.every_year([(year, [rounds, seminars]) for year, rounds, seminars in activity.years], 0),
                 [_("Dialogue rounds"), _("Seminars")],
                 row_label=_("Year"),
+                note=undated_note(activity),
             ),
         }
+
+
+def undated_note(activity):
+    """What the per-year chart leaves out: "1 seminar without a date is not shown."."""
+    notes = []
+    if activity.undated_rounds:
+        notes.append(
+            ngettext(
+                "%(count)s dialogue round without a date is not shown.",
+                "%(count)s dialogue rounds without a date are not shown.",
+                activity.undated_rounds,
+            )
+            % {"count": activity.undated_rounds}
+        )
+    if activity.undated_seminars:
+        notes.append(
+            ngettext(
+                "%(count)s seminar without a date is not shown.",
+                "%(count)s seminars without a date are not shown.",
+                activity.undated_seminars,
+            )
+            % {"count": activity.undated_seminars}
+        )
+    return " ".join(notes)
