@@ -7,70 +7,78 @@ from django.db.models import Prefetch
 
 from .publishing import PublishableQuerySet
 
+# Related records as `viewer` may see them: published ones for everyone (pages, exports, the
+# public API), drafts too for a user who may change their model (the API shows those marked, so
+# that an editor's GET-then-PUT keeps every relation). No viewer: published ones.
 
-def published_sources():
+
+def published_sources(viewer=None):
     from .models import Source
 
-    return Prefetch("sources", queryset=Source.objects.published().order_by("title"))
+    return Prefetch("sources", queryset=Source.objects.visible_to(viewer).order_by("title"))
 
 
-def country_codes():
+def country_codes(viewer=None):
     """Countries as most listings show them: code, name and link (published ones only)."""
     from .models import Country
 
-    return Country.objects.published().only("id", "iso_code", "name", "slug").order_by("name")
+    # the status: an API reference marks a draft for an editor (fields.ReferenceField)
+    fields = ("id", "iso_code", "name", "slug", "publication_status")
+    return Country.objects.visible_to(viewer).only(*fields).order_by("name")
 
 
-def published_topics():
+def published_topics(viewer=None):
     from .models import Topic
 
-    return Topic.objects.published().only("id", "name", "slug").order_by("name")
+    return Topic.objects.visible_to(viewer).only("id", "name", "slug", "publication_status").order_by("name")
 
 
 class CountryQuerySet(PublishableQuerySet):
-    def for_listing(self):
-        return self.prefetch_related(published_sources())
+    def for_listing(self, viewer=None):
+        return self.prefetch_related(published_sources(viewer))
 
-    def for_page(self):
+    def for_page(self, viewer=None):
         """What the country's page reads before its cached content: the content's own reads
         (the citations) are made only when it is rendered."""
-        return self.prefetch_related(published_sources(), Prefetch("dialogue_topics", queryset=published_topics()))
+        return self.prefetch_related(
+            published_sources(viewer), Prefetch("dialogue_topics", queryset=published_topics(viewer))
+        )
 
-    def for_detail(self):
-        return self.for_page().prefetch_related(published_citations())
+    def for_detail(self, viewer=None):
+        return self.for_page(viewer).prefetch_related(published_citations())
 
 
 class DialogueRoundQuerySet(PublishableQuerySet):
-    def for_listing(self):
+    def for_listing(self, viewer=None):
         return self.select_related("country").prefetch_related(
-            Prefetch("topics", queryset=published_topics()), published_sources()
+            Prefetch("topics", queryset=published_topics(viewer)), published_sources(viewer)
         )
 
-    def for_detail(self):
+    def for_detail(self, viewer=None):
         from .models import ConcernEntry
 
         raised = ConcernEntry.objects.public().select_related("concern").order_by("concern__title", "pk")
-        return self.for_listing().prefetch_related(
+        return self.for_listing(viewer).prefetch_related(
             published_citations(), Prefetch("concern_entries", queryset=raised, to_attr="public_concern_entries")
         )
 
 
 class OrganisationQuerySet(PublishableQuerySet):
-    def for_listing(self):
-        return self.select_related("country").prefetch_related(published_sources())
+    def for_listing(self, viewer=None):
+        return self.select_related("country").prefetch_related(published_sources(viewer))
 
     for_detail = for_listing
 
 
 class TopicQuerySet(PublishableQuerySet):
-    def for_listing(self):
-        return self.prefetch_related(published_sources())
+    def for_listing(self, viewer=None):
+        return self.prefetch_related(published_sources(viewer))
 
     for_detail = for_listing
 
 
 class SourceQuerySet(PublishableQuerySet):
-    def for_listing(self):
+    def for_listing(self, viewer=None):
         return self
 
     for_detail = for_listing

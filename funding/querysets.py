@@ -14,31 +14,31 @@ def places():
 
 
 class ProgrammeQuerySet(PublishableQuerySet):
-    def for_listing(self):
+    def for_listing(self, viewer=None):
         return self.select_related("predecessor").prefetch_related(
-            Prefetch("countries", queryset=country_codes()), published_sources()
+            Prefetch("countries", queryset=country_codes(viewer)), published_sources(viewer)
         )
 
-    def for_detail(self):
-        return self.for_listing().prefetch_related(published_citations())
+    def for_detail(self, viewer=None):
+        return self.for_listing(viewer).prefetch_related(published_citations())
 
 
 class CallQuerySet(PublishableQuerySet):
-    def for_listing(self):
+    def for_listing(self, viewer=None):
         # the citations too: a call's summary (includes/call_summary.html) footnotes its values
         return self.select_related("programme", "country").prefetch_related(
-            Prefetch("places", queryset=places()), published_sources(), published_citations()
+            Prefetch("places", queryset=places()), published_sources(viewer), published_citations()
         )
 
     for_detail = for_listing
 
 
 class ProjectQuerySet(PublishableQuerySet):
-    def for_listing(self):
+    def for_listing(self, viewer=None):
         return self.select_related("programme", "call").prefetch_related(
-            Prefetch("countries", queryset=country_codes()),
-            Prefetch("topics", queryset=published_topics()),
-            published_sources(),
+            Prefetch("countries", queryset=country_codes(viewer)),
+            Prefetch("topics", queryset=published_topics(viewer)),
+            published_sources(viewer),
         )
 
     def for_table(self):
@@ -59,9 +59,9 @@ class ProjectQuerySet(PublishableQuerySet):
             )
         )
 
-    def for_detail(self):
+    def for_detail(self, viewer=None):
         return (
-            self.for_listing()
+            self.for_listing(viewer)
             .select_related("implementing_organisation")
             .prefetch_related(
                 Prefetch("places", queryset=places()),

@@ -71,8 +71,17 @@ class ReadsValues:
     def from_values(self, *values):
         raise NotImplementedError
 
+    def read_paths(self):
+        """What the representation reads: `value_paths()`, and what the field adds to every shape
+        (a reference's publication status, for those who see drafts)."""
+        return tuple(self.value_paths())
+
+    def represent_values(self, *values):
+        """The read shape, from the values `read_paths()` names."""
+        return self.from_values(*values)
+
     def values_of(self, obj):
-        return [value_at(obj, path) for path in self.value_paths()]
+        return [value_at(obj, path) for path in self.read_paths()]
 
 
 def partial_date(date, precision):
@@ -160,6 +169,18 @@ class PartialDateField(ReadsValues, serializers.Field):
         return {self.date_field: date, self.precision_field: precision}
 
 
+# The mark of a draft related record, shown to those who may change its model and to no one else.
+DRAFT_MARK = "publication_status"
+DRAFT_MARK_SCHEMA = {
+    "type": "string",
+    "enum": [PublicationStatus.DRAFT.value],
+    "description": (
+        "Present only on a draft related record, and only for a user who may change drafts of its "
+        "model (the public never sees drafts)."
+    ),
+}
+
+
 def may_see_drafts(request, model):
     user = getattr(request, "user", None)
     opts = model._meta
@@ -170,7 +191,10 @@ class ReferenceField(ReadsValues, serializers.RelatedField):
     """A related record: read as {key, name, url}, written as the key alone.
 
     A single related record that is a draft reads as null for those who may not see drafts; for
-    many related records the prefetch querysets (querysets.py) already hold only published ones.
+    many related records the prefetch querysets (querysets.py) hold only published ones for them.
+    Those who may change the related model see its drafts, marked `"publication_status": "draft"`
+    (and only they: the public's shape has no such property), so that what an editor reads and
+    sends back keeps every relation.
     A read shape with more properties declares them in `extra_properties` (for the schema) and
     builds them in `from_values` from the `value_paths` it adds.
     """
@@ -204,14 +228,38 @@ class ReferenceField(ReadsValues, serializers.RelatedField):
     def url_for(self, key):
         return url_template(self.context, self.view_name, self.url_kwarg, key)
 
+    def marks_drafts(self):
+        """Whether the user sees drafts of the related model (as its own endpoint shows them), each
+        marked; worked out once per serializer."""
+        marks = getattr(self, "_marks_drafts", None)
+        if marks is None:
+            model = self.queryset.model
+            marks = self._marks_drafts = issubclass(model, PublishableModel) and may_see_drafts(
+                self.context.get("request"), model
+            )
+        return marks
+
     def value_paths(self):
         return (self.lookup_field, self.label_attribute)
 
     def from_values(self, key, label):
         return {self.key: key, "name": str(label), "url": self.url_for(key)}
 
+    def read_paths(self):
+        paths = super().read_paths()
+        return (*paths, "publication_status") if self.marks_drafts() else paths
+
+    def represent_values(self, *values):
+        if not self.marks_drafts():
+            return self.from_values(*values)
+        *values, status = values
+        shape = self.from_values(*values)
+        if status != PublicationStatus.PUBLISHED:
+            shape[DRAFT_MARK] = status
+        return shape
+
     def to_representation(self, obj):
-        return self.from_values(*self.values_of(obj))
+        return self.represent_values(*self.values_of(obj))
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, str | int):
@@ -247,6 +295,7 @@ class ReferenceFieldExtension(OpenApiSerializerFieldExtension):
                 "name": {"type": "string"},
                 **field.extra_properties,
                 "url": {"type": "string", "format": "uri"},
+                DRAFT_MARK: DRAFT_MARK_SCHEMA,
             },
             "required": [field.key, "name", "url"],
         }

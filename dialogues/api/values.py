@@ -5,7 +5,7 @@ The list serializer stays the one declaration of the representation (and of the 
 writes and the detail): a `ValuesReader` is derived from its bound fields, each read the way DRF
 would read it. Plain model fields go through the DRF field's own `to_representation`; URLs through
 the per-request templates of fields.py; fields that read values (`fields.ReadsValues`: partial
-dates, references, places) through the same `from_values` their instance path uses, with a
+dates, references, places) through the same `represent_values` their instance path uses, with a
 single related record's draft rule (`ReferenceField.get_attribute`) and each many relation's
 rows and order taken from the listing's own prefetch querysets (`for_listing()`).
 
@@ -134,8 +134,8 @@ class RecordValues(Reader):
     """A field made of values of the record itself, e.g. a partial date."""
 
     def __init__(self, field):
-        self.paths = tuple(field.value_paths())
-        self.from_values = field.from_values
+        self.paths = field.read_paths()
+        self.from_values = field.represent_values
 
     def read(self, row):
         return self.from_values(*[row[path] for path in self.paths])
@@ -149,13 +149,13 @@ class RelatedRecord(Reader):
         related = model_field.related_model
         prefix = f"{field.source}__"
         self.key_path = f"{prefix}pk"
-        self.value_paths = [prefix + path for path in field.value_paths()]
+        self.value_paths = [prefix + path for path in field.read_paths()]
         self.hide_drafts = issubclass(related, PublishableModel) and not may_see_drafts(
             field.context.get("request"), related
         )
         self.status_path = f"{prefix}publication_status" if self.hide_drafts else None
         self.paths = (self.key_path, *self.value_paths, *([self.status_path] if self.hide_drafts else []))
-        self.from_values = field.from_values
+        self.from_values = field.represent_values
 
     def read(self, row):
         if row[self.key_path] is None:
@@ -173,8 +173,8 @@ class RelatedRecords(Reader):
         # Without a prefetch, DRF's path reads `relation.all()`: the related default manager's.
         self.queryset = prefetches.get(field.source, model_field.related_model._default_manager.all())
         self.record = model_field.related_query_name()  # from the related record back to ours
-        self.value_paths = tuple(item.value_paths())
-        self.from_values = item.from_values
+        self.value_paths = item.read_paths()
+        self.from_values = item.represent_values
         self.by_record = {}
 
     def fetch(self, ids):

@@ -52,8 +52,10 @@ class PublishableViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        records = self.model.objects.visible_to(self.request.user)
-        return records.for_listing() if self.action == "list" else records.for_detail()
+        user = self.request.user
+        records = self.model.objects.visible_to(user)
+        # related records as the user may see them: an editor's drafts too, marked (fields.py)
+        return records.for_listing(user) if self.action == "list" else records.for_detail(user)
 
     def values_reader(self, queryset):
         """The list serializer read from values rows (values.py), or None to list instances."""
