@@ -1,22 +1,50 @@
 """The editors' admin for the core records."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import OneHistoryEntryPerSaveMixin, PublishableAdmin
+from .admin_base import OneHistoryEntryPerSaveMixin, PublishableAdmin, PublishableAdminForm
 from .admin_forms import PortalModelForm
 from .admin_tracker import CitationInline, ConcernEntryInline, save_round_entries
 from .import_export import PublishableImportExportMixin
 from .models import Country, DialogueRound, Organisation, Place, Source, Topic
+from .publishing import PublicationStatus
 from .resources import DialogueRoundResource
+from .services import refuse_stranding, stranded_names
+
+
+class SourceAdminForm(PublishableAdminForm):
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("publication_status") == PublicationStatus.DRAFT:
+            # the stored source, not the form's instance (a version restored from the history)
+            try:
+                refuse_stranding(sources=Source.objects.filter(pk=self.instance.pk))
+            except ValidationError as error:
+                self.add_error("publication_status", error)
+        return cleaned
 
 
 @admin.register(Source)
 class SourceAdmin(PublishableAdmin):
+    form = SourceAdminForm
     list_display = ("title", "publisher", "publisher_kind", "published", "publication_status", "updated_at")
     list_filter = ("publisher_kind", "kind")
     search_fields = ("title", "publisher", "description", "url")
     date_hierarchy = "published_on"
+
+    def get_deleted_objects(self, objs, request):
+        """A source that is the last published one of a published record is kept, as a protected
+        object is (the delete page and the bulk delete both refuse): the record names it."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        named, total = stranded_names(objs)
+        reason = _("would be left without a published source")
+        protected = [*protected, *(f"{capfirst(name)}: {reason}" for name in named)]
+        if total > len(named):
+            protected.append(_("%(count)d more records too") % {"count": total - len(named)})
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(Topic)

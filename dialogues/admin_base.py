@@ -45,8 +45,8 @@ def publish_selected(modeladmin, request, queryset):
 def unpublish_selected(modeladmin, request, queryset):
     try:
         changed = records_unpublish(user=request.user, records=queryset)
-    except PermissionDenied as error:
-        modeladmin.message_user(request, str(error), messages.ERROR)
+    except (PermissionDenied, ValidationError) as error:  # a source that is some record's last one
+        modeladmin.message_user(request, " ".join(getattr(error, "messages", [str(error)])), messages.ERROR)
         return
     modeladmin.message_user(request, ngettext("%d record unpublished.", "%d records unpublished.", changed) % changed)
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from .publishing import PublicationStatus
+from .publishing import PublicationStatus, PublishableModel
 
 
 def can_publish(user, model):
@@ -31,6 +31,57 @@ def unsourced(records):
     return records.exclude(sources__publication_status=PublicationStatus.PUBLISHED)
 
 
+STRANDED_SHOWN = 5  # the records a refusal names; it counts the rest
+
+
+def stranded_records(sources):
+    """The published records that cite a published source among `sources` and no other one:
+    unpublishing or deleting `sources` would leave them citing no published source. (model,
+    queryset) pairs, one for each model whose records cite sources."""
+    from .models import Source
+
+    stranded = []
+    for relation in Source._meta.related_objects:
+        if not relation.many_to_many or not issubclass(relation.related_model, PublishableModel):
+            continue
+        field = relation.field  # e.g. Project.sources
+        through = field.remote_field.through.objects
+        record, source = field.m2m_field_name(), field.m2m_reverse_field_name()
+        published = {f"{source}__publication_status": PublicationStatus.PUBLISHED}
+        citing = through.filter(**published, **{f"{source}__in": sources}).values(record)
+        sourced_otherwise = through.filter(**published).exclude(**{f"{source}__in": sources}).values(record)
+        records = relation.related_model.objects.published().filter(pk__in=citing).exclude(pk__in=sourced_otherwise)
+        stranded.append((relation.related_model, records.order_by("pk")))
+    return stranded
+
+
+def stranded_names(sources):
+    """The first few records `stranded_records(sources)` finds, named ("project “...”"), and how
+    many there are in all."""
+    named, total = [], 0
+    for model, records in stranded_records(sources):
+        count = records.count()
+        total += count
+        if count and len(named) < STRANDED_SHOWN:
+            named += [f"{model._meta.verbose_name} “{record}”" for record in records[: STRANDED_SHOWN - len(named)]]
+    return named, total
+
+
+def refuse_stranding(*, sources):
+    """Refuse to unpublish or delete `sources` (a queryset or a list) while a published record
+    would be left citing no published source (the rule above), naming the first few of them."""
+    named, total = stranded_names(sources)
+    if not named:
+        return
+    message = _(
+        "These published records cite no other published source and would be left without one: "
+        "%(records)s. Cite another published source in them, or unpublish them, first."
+    ) % {"records": "; ".join(named)}
+    if total > len(named):
+        message += " " + _("(%(count)d more records too.)") % {"count": total - len(named)}
+    raise ValidationError(message, code="unsourced")
+
+
 @transaction.atomic
 def records_publish(*, user, records):
     """Publish every record of the queryset, or none: each must cite at least one source."""
@@ -49,6 +100,8 @@ def records_publish(*, user, records):
 def records_unpublish(*, user, records):
     if not can_publish(user, records.model):
         raise PermissionDenied(_("You may not unpublish these records."))
+    if records.model._meta.label == "dialogues.Source":
+        refuse_stranding(sources=records.filter(publication_status=PublicationStatus.PUBLISHED))
     return _set_status(records, PublicationStatus.DRAFT)
 
 

@@ -6,6 +6,7 @@ too for those who may change them) and loads what it shows through `for_listing(
 instances (values.py), with the same output.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from ..filtersets import (
     TopicFilterSet,
 )
 from ..models import Country, DialogueRound, Organisation, Source, Topic
+from ..services import refuse_stranding
 from .pagination import ListPagination
 from .schema import document_resource
 from .serializers import (
@@ -193,6 +195,13 @@ class SourceViewSet(PublishableViewSet):
     model = Source
     serializer_class = SourceSerializer
     filterset_class = SourceFilterSet
+
+    def perform_destroy(self, instance):
+        try:  # refused while the source is a published record's last published one (services.py)
+            refuse_stranding(sources=[instance])
+        except DjangoValidationError as error:
+            raise Conflict(" ".join(error.messages)) from None
+        super().perform_destroy(instance)
 
 
 @document_resource(
