@@ -13,15 +13,19 @@ Elsewhere (SQLite): a case-insensitive match of every word in the searched field
 
 import hashlib
 import json
-from functools import reduce
+from functools import cached_property, reduce
 from operator import add, and_, or_
+from types import SimpleNamespace
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connections
-from django.db.models import BigIntegerField, F, Func, IntegerField, Q, TextField, Value
-from django.db.models.functions import Cast
+from django.db.models import BigIntegerField, Case, F, Func, IntegerField, Q, TextField, Value, When
+from django.db.models.functions import Cast, ExtractYear
+from django.utils import translation
 
 from .cache import cached
 from .sql_expressions import InArray, TableColumn
@@ -56,24 +60,27 @@ def clean_query(text):
 
 
 def search(queryset, text, fields, *, rank=True):
-    """Rows of `queryset` matching `text` in `fields`, the best first when `rank`."""
+    """Rows of `queryset` matching `text` in `fields` (and in its generated title's words: see
+    GENERATED_TITLES), the best first when `rank`."""
     text = clean_query(text)
     if not text:
         return queryset
+    title = GENERATED_TITLES.get(queryset.model._meta.label_lower)
     if connections[queryset.db].vendor == "postgresql":
         query = search_query(text)
         if tuple(fields) != tuple(getattr(queryset.model, "SEARCH_FIELDS", ())):
-            vector = search_vector(fields)
+            vector = search_vector(fields) if title is None else search_vector(fields) + title.vector()
             matches = queryset.alias(matched_document=vector).filter(matched_document=query)
             return (
                 matches.annotate(search_rank=SearchRank(vector, query)).order_by("-search_rank", "-pk")
                 if rank
                 else matches
             )
-        matches = queryset.alias(matched_document=StoredSearchDocument()).filter(matched_document=query)
+        document = StoredSearchDocument() if title is None else Joined(StoredSearchDocument(), title.vector())
+        matches = queryset.alias(matched_document=document).filter(matched_document=query)
         if not rank:
             return matches
-        ids = ranked_match_ids(matches, query)
+        ids = ranked_match_ids(matches, query, document)
         # one text parameter: a list of 2,000 ids was adapted id by id, by Django then psycopg, in
         # each of a page's queries (8 ms of a search page at a million projects)
         ranked = Cast(Value("{" + ",".join(map(str, ids)) + "}"), ArrayField(BigIntegerField()))
@@ -81,9 +88,100 @@ def search(queryset, text, fields, *, rank=True):
             queryset.filter(InArray(F("pk"), ranked)).alias(search_position=IdPosition(ids)).order_by("search_position")
         )
     words = text.split()[:10]
-    return queryset.filter(
-        reduce(and_, (reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words))
-    )
+    in_fields = [reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words]
+    if title is not None:
+        in_fields = [found | title.word_condition(word) for found, word in zip(in_fields, words, strict=True)]
+    return queryset.filter(reduce(and_, in_fields))
+
+
+class Joined(Func):
+    """Two search documents as one (`a || b`)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+    output_field = SearchVectorField()
+
+
+class GeneratedTitle:
+    """The words of a title generated from a record's values (dialogues/titles.py) rather than
+    stored: a round reads "13th EU–Kazakhstan human rights dialogue, December 2021", and none of
+    those words is in its own text. Searched with its text: its related names (`names`, e.g. the
+    country's, in every language it has), the fixed words its `choice` field's value gives the title
+    (`choice_words`: {value: "words"}, a callable, read at the first search) and its `year`.
+
+    On PostgreSQL they join the stored document as an expression; elsewhere a word is found in
+    them as in the fields (case-insensitive containment).
+    """
+
+    def __init__(self, model, *, names, choice, choice_words, year):
+        self.model, self.names, self.choice, self.year = model, names, choice, year
+        self._choice_words = choice_words
+
+    @cached_property
+    def choice_words(self):
+        return self._choice_words()
+
+    @cached_property
+    def name_fields(self):
+        """`names` and their translations that the related model has (country__name, __name_ru...)."""
+        return [field for name in self.names for field in translated(apps.get_model(self.model), name)]
+
+    def vector(self):
+        words = Case(
+            *(When(**{self.choice: value}, then=Value(words)) for value, words in self.choice_words.items()),
+            default=Value(""),
+            output_field=TextField(),
+        )
+        year = Cast(ExtractYear(self.year), TextField())
+        return search_vector([*self.name_fields, words, year])
+
+    def word_condition(self, word):
+        found = reduce(or_, (Q(**{f"{field}__icontains": word}) for field in self.name_fields))
+        choices = [value for value, words in self.choice_words.items() if word.casefold() in words.casefold()]
+        if choices:
+            found |= Q(**{f"{self.choice}__in": choices})
+        if word.isdigit() and len(word) == 4:
+            found |= Q(**{f"{self.year}__year": int(word)})
+        return found
+
+
+def translated(model, path):
+    """`path` ("country__name") and its per-language columns where there are ("country__name_ru")."""
+    *relations, name = path.split("__")
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    prefix = "__".join(relations) + "__" if relations else ""
+    existing = {field.name for field in model._meta.concrete_fields}
+    candidates = [name, *(f"{name}_{code.replace('-', '_')}" for code, _label in settings.LANGUAGES)]
+    return [prefix + candidate for candidate in candidates if candidate in existing]
+
+
+def round_title_words():
+    """{format: the fixed words of a round's title in that format, in every language of the site}."""
+    from .models import DialogueFormat
+    from .titles import round_title
+
+    words = {}
+    for value in DialogueFormat.values:
+        stand_in = SimpleNamespace(format=value, held=None, sequence_number=None)
+        texts = []
+        for code, _label in settings.LANGUAGES:
+            with translation.override(code):
+                texts.append(round_title(stand_in, None))
+        words[value] = " ".join(texts)
+    return words
+
+
+# {model label: its generated title}: the models that have no title of their own
+GENERATED_TITLES = {
+    "dialogues.dialogueround": GeneratedTitle(
+        "dialogues.DialogueRound",
+        names=["country__name"],
+        choice="format",
+        choice_words=round_title_words,
+        year="held_on",
+    ),
+}
 
 
 class IdPosition(Func):
@@ -99,22 +197,22 @@ class IdPosition(Func):
         super().__init__(Value(positions), Cast(F("pk"), TextField()))
 
 
-def ranking(matches, query):
+def ranking(matches, query, document):
     """The ids of the best of the first RANKED_CANDIDATES rows of `matches`, best first: the one
-    query of a search that reads the GIN index and ranks."""
+    query of a search that reads the GIN index and ranks (`document`: the stored one, or more)."""
     candidates = matches.order_by().values("pk")[:RANKED_CANDIDATES]
     return (
         matches.model._base_manager.using(candidates.db)
         .filter(pk__in=candidates)
-        .annotate(search_rank=SearchRank(StoredSearchDocument(), query))
+        .annotate(search_rank=SearchRank(document, query))
         .order_by("-search_rank", "-pk")
         .values_list("pk", flat=True)
     )
 
 
-def ranked_match_ids(matches, query):
+def ranked_match_ids(matches, query, document):
     """`ranking()`'s ids, cached under the matches' own SQL (which names the search, the filters
     and the visibility) until the next edit."""
     sql, params = matches.order_by().values("pk").query.sql_with_params()
     key = hashlib.sha256(repr((matches.db, sql, params, RANKED_CANDIDATES)).encode()).hexdigest()
-    return cached(f"search:{matches.model._meta.label_lower}:{key}", lambda: list(ranking(matches, query)))
+    return cached(f"search:{matches.model._meta.label_lower}:{key}", lambda: list(ranking(matches, query, document)))
