@@ -215,3 +215,16 @@ def test_an_editors_list_with_marked_drafts_is_never_stored_nor_served_a_visitor
     assert "draft-topic" not in served.content.decode() and "publication_status" not in str(
         served.json()["results"][0]["countries"]
     )
+
+
+# --- The schema --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_schema_declares_the_mark_optional_on_every_reference(api):
+    openapi = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    project = openapi["components"]["schemas"]["Project"]["properties"]
+    for reference in (project["programme"], project["countries"]["items"], project["sources"]["items"]):
+        reference = reference.get("allOf", [reference])[0]
+        assert reference["properties"]["publication_status"]["enum"] == ["draft"]
+        assert "publication_status" not in reference["required"]
