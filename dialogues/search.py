@@ -27,6 +27,7 @@ from django.db.models import BigIntegerField, Case, F, Func, IntegerField, Q, Te
 from django.db.models.functions import Cast, ExtractYear
 from django.utils import translation
 
+from . import synonyms
 from .cache import cached
 from .sql_expressions import InArray, TableColumn
 
@@ -61,13 +62,15 @@ def clean_query(text):
 
 def search(queryset, text, fields, *, rank=True):
     """Rows of `queryset` matching `text` in `fields` (and in its generated title's words: see
-    GENERATED_TITLES), the best first when `rank`."""
+    GENERATED_TITLES), or the same text with a synonym the sources give (dialogues/synonyms.py),
+    the best first when `rank`."""
     text = clean_query(text)
     if not text:
         return queryset
     title = GENERATED_TITLES.get(queryset.model._meta.label_lower)
+    texts = synonyms.variants(text)
     if connections[queryset.db].vendor == "postgresql":
-        query = search_query(text)
+        query = reduce(or_, map(search_query, texts))
         if tuple(fields) != tuple(getattr(queryset.model, "SEARCH_FIELDS", ())):
             vector = search_vector(fields) if title is None else search_vector(fields) + title.vector()
             matches = queryset.alias(matched_document=vector).filter(matched_document=query)
@@ -87,11 +90,16 @@ def search(queryset, text, fields, *, rank=True):
         return (
             queryset.filter(InArray(F("pk"), ranked)).alias(search_position=IdPosition(ids)).order_by("search_position")
         )
+    return queryset.filter(reduce(or_, (every_word(variant, fields, title) for variant in texts)))
+
+
+def every_word(text, fields, title):
+    """Each of the first ten words of `text` in one of `fields` or of the title's words (SQLite)."""
     words = text.split()[:10]
     in_fields = [reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words]
     if title is not None:
         in_fields = [found | title.word_condition(word) for found, word in zip(in_fields, words, strict=True)]
-    return queryset.filter(reduce(and_, in_fields))
+    return reduce(and_, in_fields)
 
 
 class Joined(Func):
