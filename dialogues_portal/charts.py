@@ -16,7 +16,7 @@ from dialogues.templatetags.portal import eur
 
 CHART_WIDTH = 356  # a 390 px screen less the page's 1rem margins
 CHAR_WIDTH = 7.6  # the widest common sans-serif (DejaVu Sans) averages about 7.2 px a character at 12 px
-MIN_BAR_AREA = 90
+MIN_BAR_AREA = 60  # below it a chart grows wider than CHART_WIDTH (and is scaled down on a phone)
 BAR_HEIGHT = 16
 BAR_GAP = 4
 GROUP_GAP = 12
