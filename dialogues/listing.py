@@ -315,6 +315,8 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["result_count"], context["pagination_links"] = self.result_count, self.pagination_links
         context["option_counts"], context["filter_form"] = self.filter_form(context["filter_is_valid"])
+        cleaned = getattr(self.filterset.form, "cleaned_data", {}) if context["filter_is_valid"] else {}
+        context["search_query"] = cleaned.get("q") or ""  # the rows mark the words it found
         context["is_filtered"] = any(
             value not in ("", None)
             for key, value in self.request.GET.items()

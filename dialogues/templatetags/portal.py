@@ -12,6 +12,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from dialogues.highlight import highlight
 from dialogues.partial_dates import PartialDate
 
 register = template.Library()
@@ -127,3 +128,9 @@ def not_stated(record, field_names):
         if getattr(record, name) in (None, ""):
             names.append(str(record._meta.get_field(name).verbose_name))
     return ", ".join(names)
+
+
+@register.filter(name="highlight")
+def highlight_filter(value, query):
+    """`{{ project.title|highlight:search_query }}`: the words the search found, in <mark>."""
+    return highlight(value, query)
