@@ -85,6 +85,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, as django-modeltranslation asks
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -209,6 +210,14 @@ LANGUAGE_CODE = "en"
 FORMAT_MODULE_PATH = ["dialogues_portal.formats"]  # British dates in English
 LANGUAGES = [("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The records' own texts in both languages (<app>/translation.py): `name` reads `name_ru` on a
+# Russian page and falls back to `name_en` while no editor has entered the Russian.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"  # a slug comes from the English name
+# `Topic(name=...)` fills the English too, whatever the active language: a record made through the
+# API or an import in Russian is never left without its English text.
+MODELTRANSLATION_AUTO_POPULATE = "required"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
