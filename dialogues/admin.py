@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from .admin_base import OneHistoryEntryPerSaveMixin, PublishableAdmin, PublishableAdminForm
 from .admin_forms import PortalModelForm
 from .admin_tracker import CitationInline, ConcernEntryInline, save_round_entries
 from .import_export import PublishableImportExportMixin
+from .languages import in_both_languages
 from .models import Country, DialogueRound, Organisation, Place, Source, Topic
 from .publishing import PublicationStatus
 from .resources import DialogueRoundResource
@@ -48,39 +50,39 @@ class SourceAdmin(PublishableAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(PublishableAdmin):
+class TopicAdmin(PublishableAdmin, TranslationAdmin):
     list_display = ("name", "slug", "publication_status", "updated_at")
-    search_fields = ("name", "slug", "description")
+    search_fields = (*in_both_languages("name"), "slug", *in_both_languages("description"))
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("sources",)
 
 
 @admin.register(Country)
-class CountryAdmin(PublishableAdmin):
+class CountryAdmin(PublishableAdmin, TranslationAdmin):
     list_display = ("name", "iso_code", "eu_agreement", "trade_preference", "dialogue_started", "publication_status")
     list_filter = ("eu_agreement", "trade_preference")
-    search_fields = ("name", "iso_code", "summary")
+    search_fields = (*in_both_languages("name"), "iso_code", *in_both_languages("summary"))
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("dialogue_topics", "sources")
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(PublishableAdmin):
+class OrganisationAdmin(PublishableAdmin, TranslationAdmin):
     list_display = ("name", "acronym", "kind", "country", "publication_status")
     list_filter = ("kind", "country")
     list_select_related = ("country",)
-    search_fields = ("name", "acronym", "description")
+    search_fields = (*in_both_languages("name"), "acronym", *in_both_languages("description"))
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("country", "sources")
 
 
 @admin.register(Place)
-class PlaceAdmin(OneHistoryEntryPerSaveMixin, admin.ModelAdmin):
+class PlaceAdmin(TranslationAdmin, OneHistoryEntryPerSaveMixin, admin.ModelAdmin):
     form = PortalModelForm
     list_display = ("name", "country", "kind")
     list_filter = ("country", "kind")
     list_select_related = ("country",)
-    search_fields = ("name",)
+    search_fields = in_both_languages("name")
     autocomplete_fields = ("country",)
 
     def get_search_results(self, request, queryset, search_term):
@@ -90,7 +92,7 @@ class PlaceAdmin(OneHistoryEntryPerSaveMixin, admin.ModelAdmin):
 
 
 @admin.register(DialogueRound)
-class DialogueRoundAdmin(PublishableImportExportMixin, PublishableAdmin):
+class DialogueRoundAdmin(PublishableImportExportMixin, PublishableAdmin, TranslationAdmin):
     resource_classes = [DialogueRoundResource]
     list_display = (
         "__str__",
@@ -104,7 +106,7 @@ class DialogueRoundAdmin(PublishableImportExportMixin, PublishableAdmin):
     )
     list_filter = ("country", "format", "topics")
     list_select_related = ("country",)  # __str__ names the country
-    search_fields = ("country__name", "place", "summary")
+    search_fields = in_both_languages("country__name", "place", "summary")
     date_hierarchy = "held_on"
     autocomplete_fields = ("country", "topics", "sources")
     fieldsets = (

@@ -9,9 +9,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from .admin_base import OneHistoryEntryPerSaveMixin, PublishableAdmin
 from .admin_forms import PortalModelForm
+from .languages import in_both_languages
 from .models import Citation, Concern, ConcernEntry
 
 
@@ -74,11 +76,11 @@ class ConcernEntryInlineOnConcern(admin.TabularInline):
 
 
 @admin.register(Concern)
-class ConcernAdmin(PublishableAdmin):
+class ConcernAdmin(TranslationAdmin, PublishableAdmin):
     list_display = ("title", "country", "slug", "publication_status", "updated_at")
     list_filter = ("country", "topics")
     list_select_related = ("country",)
-    search_fields = ("title", "slug", "summary")
+    search_fields = (*in_both_languages("title"), "slug", *in_both_languages("summary"))
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("country", "topics", "sources")
     inlines = [ConcernEntryInlineOnConcern]

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
@@ -270,6 +271,12 @@ class PublishableResource(ModelResource):
             else _("Imported from a spreadsheet")
         )
 
+    def export_resource(self, instance, selected_fields=None, **kwargs):
+        # A translated column (summary, place, title...) is the English text, whatever the editor's
+        # language, and an import writes it back there: the Russian is edited on the record's form.
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return super().export_resource(instance, selected_fields, **kwargs)
+
     def after_init_instance(self, instance, new, row, **kwargs):
         self._unknown_id = _text(row.get("id")) if new else ""
         if new:
@@ -285,7 +292,8 @@ class PublishableResource(ModelResource):
             }
             errors["id"] = [ValidationError(message, code="unknown_id")]
         try:
-            super().import_instance(instance, row, **kwargs)
+            with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):  # see export_resource
+                super().import_instance(instance, row, **kwargs)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         self._row_typed_dates = getattr(instance, "_typed_dates", [])

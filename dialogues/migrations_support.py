@@ -160,3 +160,47 @@ class AddRelationArrays(migrations.RunPython):
                 schema_editor.execute(f'DROP TRIGGER IF EXISTS "{function}_{event}" ON "{through}"')
             schema_editor.execute(f'DROP FUNCTION IF EXISTS "{function}"()')
             schema_editor.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+
+
+class CopyToDefaultLanguage(migrations.RunPython):
+    """Fill each translated field's English column (`<field>_en`, django-modeltranslation) from
+    the original column, which held the English until then."""
+
+    def __init__(self, app_label, model_name, fields):
+        self.model_label, self.fields = (app_label, model_name), fields
+        super().__init__(self.copy, migrations.RunPython.noop, elidable=False)
+
+    def copy(self, apps, schema_editor):
+        from django.db.models import F
+
+        model = apps.get_model(*self.model_label)
+        model._base_manager.using(schema_editor.connection.alias).update(
+            **{f"{field}_en": F(field) for field in self.fields}
+        )
+
+
+class ReplaceStoredSearchDocument(migrations.RunPython):
+    """On PostgreSQL, rebuild the stored `search_document` column (AddStoredSearchDocument) over
+    other fields, with its GIN index; other vendors skip it."""
+
+    def __init__(self, app_label, model_name, fields, previous_fields):
+        self.model_label, self.fields, self.previous_fields = (app_label, model_name), fields, previous_fields
+        super().__init__(self.add, self.remove, elidable=False)
+
+    def rebuild(self, apps, schema_editor, fields):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        table = apps.get_model(*self.model_label)._meta.db_table
+        name = self.model_label[1]
+        schema_editor.execute(f'ALTER TABLE "{table}" DROP COLUMN search_document')  # and its index
+        schema_editor.execute(
+            f'ALTER TABLE "{table}" ADD COLUMN search_document tsvector '
+            f"GENERATED ALWAYS AS ({search_document_sql(fields)}) STORED"
+        )
+        schema_editor.execute(f'CREATE INDEX "{name}_search_document" ON "{table}" USING gin (search_document)')
+
+    def add(self, apps, schema_editor):
+        self.rebuild(apps, schema_editor, self.fields)
+
+    def remove(self, apps, schema_editor):
+        self.rebuild(apps, schema_editor, self.previous_fields)

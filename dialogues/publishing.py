@@ -7,6 +7,8 @@ Every public surface (pages, API, exports, feeds, sitemap, counts) starts from
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .languages import TranslatedTextsModel
+
 
 class PublicationStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
@@ -25,7 +27,7 @@ class PublishableQuerySet(models.QuerySet):
         return self.published()
 
 
-class PublishableModel(models.Model):
+class PublishableModel(TranslatedTextsModel):
     publication_status = models.CharField(
         _("publication status"),
         max_length=9,

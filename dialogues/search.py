@@ -96,10 +96,22 @@ def search(queryset, text, fields, *, rank=True):
 def every_word(text, fields, title):
     """Each of the first ten words of `text` in one of `fields` or of the title's words (SQLite)."""
     words = text.split()[:10]
-    in_fields = [reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words]
+    in_fields = [
+        reduce(or_, (Q(**{f"{field}__icontains": form}) for field in fields for form in case_forms(word)))
+        for word in words
+    ]
     if title is not None:
-        in_fields = [found | title.word_condition(word) for found, word in zip(in_fields, words, strict=True)]
+        in_fields = [
+            found | reduce(or_, map(title.word_condition, case_forms(word)))
+            for found, word in zip(in_fields, words, strict=True)
+        ]
     return reduce(and_, in_fields)
+
+
+def case_forms(word):
+    """SQLite's LIKE ignores the case of ASCII letters only: a Russian word is also looked for in
+    lower case, capitalised and in capitals ("казахстан" finds "Казахстан", "сми" finds "СМИ")."""
+    return tuple(dict.fromkeys((word, word.lower(), word.capitalize(), word.upper())))
 
 
 class Joined(Func):

@@ -54,6 +54,17 @@ RECORD_TOPICS = {
     "civil-society-space": "Civil society space and NGO registration",
     "detention-and-disappearances": "Conditions of detention, access to prisoners and enforced disappearances",
 }
+# Their Russian names (the portal's own taxonomy, translated).
+RECORD_TOPICS_RU = {
+    "death-penalty": "Отмена смертной казни",
+    "freedom-of-assembly-and-association": "Свобода мирных собраний и ассоциаций",
+    "freedom-of-expression": "Свобода выражения мнений",
+    "freedom-of-religion": "Свобода религии или убеждений",
+    "civil-society-space": "Пространство для гражданского общества и регистрация НКО",
+    "detention-and-disappearances": (
+        "Условия содержания под стражей, доступ к заключённым и насильственные исчезновения"
+    ),
+}
 
 # The file's names of a round's values, and the model fields they fill.
 ROUND_FIELDS = {
@@ -251,7 +262,7 @@ class _Loader:
             if slug not in self.topics:
                 if slug not in RECORD_TOPICS:
                     raise RecordError(f"{self.path.name}, {key}: unknown topic {slug!r}")
-                topic = Topic(slug=slug, name=RECORD_TOPICS[slug])
+                topic = Topic(slug=slug, name=RECORD_TOPICS[slug], name_ru=RECORD_TOPICS_RU.get(slug))
                 self.topics[slug] = self.save(f"topic {slug}", topic, m2m={"sources": sources[:1]})
             topics.append(self.topics[slug])
         return topics

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from dialogues.languages import translated_fields
 from dialogues.models import Country, DialogueRound, Organisation, Place, Source, Topic
 from funding.models import Call, Programme, Project
 from seminars.models import Seminar
@@ -92,6 +93,11 @@ class BulkWriter:
         self.postgres = connection.vendor == "postgresql"
 
     def write(self, table, columns, rows, progress=None):
+        # a translated text goes to its English column too, which the pages read (dialogues/languages.py)
+        copied = [index for index, column in enumerate(columns) if column in translated_fields(table)]
+        if copied:
+            columns = [*columns, *(f"{columns[index]}_en" for index in copied)]
+            rows = ((*row, *(row[index] for index in copied)) for row in rows)
         cursor = connection.cursor()
         if self.postgres:
             with cursor.cursor.copy(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN') as copy:

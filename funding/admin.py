@@ -2,26 +2,28 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from dialogues.admin_base import CountryCodesColumnMixin, PublishableAdmin
 from dialogues.admin_forms import PortalModelForm
 from dialogues.admin_tracker import CitationInline
 from dialogues.import_export import PublishableImportExportMixin
+from dialogues.languages import in_both_languages
 
 from .models import Call, FundingFigure, Programme, Project
 from .resources import ProjectResource
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(PublishableAdmin):
+class ProgrammeAdmin(TranslationAdmin, PublishableAdmin):
     list_display = ("name", "acronym", "scope", "launched", "envelope_eur", "publication_status")
     list_filter = ("scope",)
-    search_fields = ("name", "acronym", "summary")
+    search_fields = (*in_both_languages("name"), "acronym", *in_both_languages("summary"))
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("predecessor", "countries", "sources")
 
 
-class ProjectInline(admin.TabularInline):
+class ProjectInline(TranslationTabularInline):
     model = Project
     form = PortalModelForm
     fields = ("title", "eu_contribution_eur", "publication_status")
@@ -45,7 +47,7 @@ class CallAdmin(PublishableAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, PublishableAdmin):
+class ProjectAdmin(TranslationAdmin, CountryCodesColumnMixin, PublishableImportExportMixin, PublishableAdmin):
     resource_classes = [ProjectResource]
     list_display = (
         "title",
@@ -59,7 +61,7 @@ class ProjectAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, Publis
     )
     list_filter = ("programme", "countries", "status", "topics")
     list_select_related = ("programme",)
-    search_fields = ("title", "summary")
+    search_fields = in_both_languages("title", "summary")
     date_hierarchy = "starts_on"
     autocomplete_fields = (
         *("programme", "call", "countries", "places", "implementing_organisation", "topics", "concerns", "sources"),

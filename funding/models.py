@@ -165,7 +165,8 @@ class ProjectStatus(models.TextChoices):
 
 
 class Project(PublishableModel):
-    SEARCH_FIELDS = ("title", "summary")  # full-text search; the GIN index is built on exactly these
+    # full-text search in both languages; the stored document and its GIN index are built on exactly these
+    SEARCH_FIELDS = ("title_en", "title_ru", "summary_en", "summary_ru")
     # on PostgreSQL, arrays of the related ids kept by triggers, for filters (migration 0005)
     RELATION_ARRAYS = {"countries": "country_ids", "topics": "topic_ids"}
     title = models.CharField(_("title"), max_length=400)

@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from dialogues.admin_base import CountryCodesColumnMixin, PublishableAdmin
 from dialogues.admin_forms import PortalModelForm
 from dialogues.admin_tracker import CitationInline
 from dialogues.import_export import PublishableImportExportMixin
+from dialogues.languages import in_both_languages
 
 from .models import Recommendation, Seminar
 from .resources import SeminarResource
@@ -21,11 +23,11 @@ class RecommendationInline(admin.TabularInline):
 
 
 @admin.register(Seminar)
-class SeminarAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, PublishableAdmin):
+class SeminarAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, PublishableAdmin, TranslationAdmin):
     resource_classes = [SeminarResource]
     list_display = ("title", "kind", "country_codes", "city", "held", "publication_status", "updated_at")
     list_filter = ("kind", "countries", "topics")
-    search_fields = ("title", "city", "summary")
+    search_fields = in_both_languages("title", "city", "summary")
     date_hierarchy = "held_on"
     autocomplete_fields = ("countries", "dialogue_round", "topics", "organisers", "concerns", "sources")
     inlines = [RecommendationInline, CitationInline]

@@ -20,7 +20,8 @@ class SeminarKind(models.TextChoices):
 
 
 class Seminar(PublishableModel):
-    SEARCH_FIELDS = ("title", "summary", "city")  # full-text search; the GIN index is built on exactly these
+    # full-text search in both languages; the stored document and its GIN index are built on exactly these
+    SEARCH_FIELDS = ("title_en", "title_ru", "summary_en", "summary_ru", "city_en", "city_ru")
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=7, choices=SeminarKind.choices, default=SeminarKind.SEMINAR)
     countries = models.ManyToManyField(

@@ -1,11 +1,13 @@
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
 from dialogues_portal.roles import EDITORS, PUBLISHERS, sync_roles
 
@@ -113,6 +115,15 @@ def publisher_client(client, publisher):
 def fast_password_hashing(settings):
     """Real hashers are slow on purpose; tests only need them to work."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_at_the_start():
+    """Each test starts in English: a request leaves its page's language active in the thread, and
+    `Topic(name=...)` writes the active language's column (django-modeltranslation)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..country_codes import validate_iso_3166_alpha_2
+from ..languages import TranslatedTextsModel
 from ..partial_dates import (
     PartialDateProperty,
     normalise_partial_dates,
@@ -262,7 +263,7 @@ class PlaceKind(models.TextChoices):
     REGION = "region", _("region")
 
 
-class Place(models.Model):
+class Place(TranslatedTextsModel):
     """A city or region where a seminar is held or a project works."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -308,7 +309,8 @@ class DialogueRound(PublishableModel):
     """One meeting of the EU and a country's officials on human rights: a round of the human
     rights dialogue, or a meeting of the Sub-Committee that carries it (Uzbekistan's)."""
 
-    SEARCH_FIELDS = ("summary", "place")  # full-text search; the GIN index is built on exactly these
+    # full-text search in both languages; the stored document and its GIN index are built on exactly these
+    SEARCH_FIELDS = ("summary_en", "summary_ru", "place_en", "place_ru")
 
     country = models.ForeignKey(
         Country, verbose_name=_("country"), related_name="dialogue_rounds", on_delete=models.PROTECT

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from dialogues.languages import in_both_languages
 from dialogues.models import Country, DialogueRound, Topic
 from dialogues.search import MAX_QUERY_LENGTH, clean_query, search
 from funding.models import Programme, Project
@@ -11,12 +12,23 @@ from seminars.models import Seminar
 PER_GROUP = 10
 
 # (label, model, searched fields, listing URL name taking ?q=, or None)
+# A translated field is searched in English and Russian at once (name_en, name_ru: dialogues/languages.py).
 GROUPS = (
-    (_("Countries"), Country, ("name", "summary", "dialogue_start_form"), None),
-    (_("Topics"), Topic, ("name", "description"), None),
-    (_("Dialogue rounds"), DialogueRound, (*DialogueRound.SEARCH_FIELDS, "country__name"), "dialogueround-list"),
+    (_("Countries"), Country, (*in_both_languages("name", "summary"), "dialogue_start_form"), None),
+    (_("Topics"), Topic, in_both_languages("name", "description"), None),
+    (
+        _("Dialogue rounds"),
+        DialogueRound,
+        (*DialogueRound.SEARCH_FIELDS, *in_both_languages("country__name")),
+        "dialogueround-list",
+    ),
     (_("Seminars"), Seminar, Seminar.SEARCH_FIELDS, "seminar-list"),
-    (_("Programmes"), Programme, ("name", "acronym", "summary"), "programme-list"),
+    (
+        _("Programmes"),
+        Programme,
+        (*in_both_languages("name"), "acronym", *in_both_languages("summary")),
+        "programme-list",
+    ),
     (_("Projects"), Project, Project.SEARCH_FIELDS, "project-list"),
 )
 
