@@ -8,6 +8,7 @@ values alone, so that list responses can read them from `values()` rows (values.
 
 import datetime
 import re
+from collections.abc import Mapping
 from types import SimpleNamespace
 
 from django.urls import reverse
@@ -17,6 +18,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import SkipField
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from ..models import DialogueRound, Place
 from ..partial_dates import DatePrecision, PartialDate
@@ -215,6 +217,13 @@ class ReferenceField(ReadsValues, serializers.RelatedField):
     def normalise(self, value):
         return value
 
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        # RelatedField.many_init, with the list that refuses anything but a list
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS})
+        return ReferenceList(**list_kwargs)
+
     def get_attribute(self, instance):
         related = super().get_attribute(instance)
         if (
@@ -275,6 +284,16 @@ class ReferenceField(ReadsValues, serializers.RelatedField):
             self.fail("does_not_exist", value=value)
 
 
+class ReferenceList(serializers.ManyRelatedField):
+    """Several related records, written as a list of identifiers. DRF's own accepts any iterable:
+    `"sources": {}` read as an empty list and silently removed every source."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 class ReferenceFieldExtension(OpenApiSerializerFieldExtension):
     """Reads as an object, writes as the bare identifier."""
 
@@ -288,7 +307,7 @@ class ReferenceFieldExtension(OpenApiSerializerFieldExtension):
             if field.key_type == "integer":
                 schema["minimum"] = 1
             return schema
-        return {
+        schema = {
             "type": "object",
             "properties": {
                 field.key: {"type": field.key_type},
@@ -299,6 +318,11 @@ class ReferenceFieldExtension(OpenApiSerializerFieldExtension):
             },
             "required": [field.key, "name", "url"],
         }
+        model = field.queryset.model if field.queryset is not None else None
+        if model is not None and issubclass(model, PublishableModel):
+            # a draft related record reads as null for the public (get_attribute), required or not
+            schema["nullable"] = True
+        return schema
 
 
 class CountryReference(ReferenceField):

@@ -304,6 +304,19 @@ def test_an_editor_creates_a_round_as_a_draft(editor):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("relations", [{"sources": {}}, {"topics": {}}, {"sources": {"1": 1}}])
+def test_an_object_where_a_list_of_references_is_expected_is_a_400(editor, relations):
+    """DRF read any iterable as the list: `{}` was taken as "no sources" and removed them all."""
+    topic, source = make_topic(), make_source()
+    record = make_round(publication_status=DRAFT, topics=[topic], sources=[source])
+    response = as_user(editor).patch(f"/api/v1/dialogue-rounds/{record.pk}/", relations, format="json")
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == list(relations)
+    assert list(record.sources.all()) == [source]
+    assert list(record.topics.all()) == [topic]
+
+
+@pytest.mark.django_db
 def test_an_editor_may_not_publish(editor):
     make_country("KZ")
     source = make_source()
