@@ -18,7 +18,7 @@ from django.db import connections
 from django.db.models import F, Q
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView
@@ -311,6 +311,26 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
         key = f"filter-form:{get_language()}:{self.filter_state(without=('page', 'after'))}"
         return cached(key, render)
 
+    def api_path(self, page):
+        """The API call behind this view: the API's list of the same model (api:<model>-list), with
+        the listing's filters (one FilterSet: the same names), as many records a page and the same
+        page by number; None for a model the API does not list."""
+        try:
+            path = reverse(f"api:{self.model._meta.model_name}-list")
+        except NoReverseMatch:
+            return None
+        query = self.request.GET.copy()
+        for key in list(query):
+            values = [value for value in query.getlist(key) if value != ""]
+            if key in self.filterset.filters and values:
+                query.setlist(key, values)
+            else:
+                del query[key]  # paging, or a parameter the listing ignores
+        query["page_size"] = str(self.paginate_by)
+        if page is not None and page.number and page.number > 1:
+            query["page"] = str(page.number)
+        return f"{path}?{query.urlencode()}"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["result_count"], context["pagination_links"] = self.result_count, self.pagination_links
@@ -330,6 +350,7 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
             context["export_links"] = [
                 (fmt.upper(), reverse(self.export_url_name, kwargs={"fmt": fmt}) + suffix) for fmt in EXPORT_FORMATS
             ]
+        context["api_path"] = self.api_path(context.get("page_obj"))
         return context
 
 

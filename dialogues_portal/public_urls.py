@@ -9,6 +9,7 @@ from django.urls import include, path
 from dialogues import converters  # noqa: F401  registers <id:...>
 
 from .views import concerns, countries, feeds, home, search, seo, sources, topics
+from .views.about import AboutView, DataView
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
@@ -27,6 +28,8 @@ urlpatterns = [
     path("topics/", topics.TopicListView.as_view(), name="topic-list"),
     path("topics/<slug:slug>/", topics.TopicDetailView.as_view(), name="topic-detail"),
     path("search/", search.SearchView.as_view(), name="search"),
+    path("about/", AboutView.as_view(), name="about"),
+    path("data/", DataView.as_view(), name="data"),
     path("feeds/latest/", feeds.RecordsFeed(), name="feed-latest"),
     path("feeds/dialogues/", feeds.DialogueRoundFeed(), name="feed-dialogues"),
     path("feeds/seminars/", feeds.SeminarFeed(), name="feed-seminars"),

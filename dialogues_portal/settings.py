@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -319,6 +320,24 @@ AXES_RESET_ON_SUCCESS = True
 API_TOKEN_LIFETIME_DAYS = env_int("API_TOKEN_LIFETIME_DAYS", 90)
 if API_TOKEN_LIFETIME_DAYS < 1:
     raise ImproperlyConfigured(f"API_TOKEN_LIFETIME_DAYS must be 1 or more, not {API_TOKEN_LIFETIME_DAYS}")
+
+
+# --- The About page: where to report a correction, and the data's licence, each shown only when
+# set. The project names no licence for its data, so none is assumed: the operator states it.
+def env_checked(name, validator, expected):
+    value = env_str(name).strip()
+    if value:
+        try:
+            validator(value)
+        except ValidationError:
+            raise ImproperlyConfigured(f"{name} must be {expected}, not {value!r}") from None
+    return value
+
+
+PORTAL_CONTACT_URL = env_checked("PORTAL_CONTACT_URL", URLValidator(schemes=["http", "https"]), "an http(s) address")
+PORTAL_CONTACT_EMAIL = env_checked("PORTAL_CONTACT_EMAIL", validate_email, "an e-mail address")
+DATA_LICENCE = env_str("DATA_LICENCE").strip()  # its name, as the licence gives it
+DATA_LICENCE_URL = env_checked("DATA_LICENCE_URL", URLValidator(schemes=["http", "https"]), "an http(s) address")
 
 # --- REST API (docs/api.md). Filtering and sorting come from the FilterSets alone (`ordering` is one
 # of their filters), so DRF's OrderingFilter is not used: it would read the same parameter.

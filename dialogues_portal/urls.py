@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from .health import healthz
+from .views.favicon import FaviconView
 
 # Under /api/ errors keep the API's JSON shape, whatever raised them (errors.py).
 handler400 = "dialogues_portal.errors.bad_request"
@@ -14,6 +15,7 @@ handler500 = "dialogues_portal.errors.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("dialogues_portal.api_urls")),

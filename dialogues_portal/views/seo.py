@@ -25,6 +25,8 @@ class StaticSitemap(Sitemap):
             "concern-list",
             "matrix",
             "source-list",
+            "about",
+            "data",
         ]
 
     def location(self, item):

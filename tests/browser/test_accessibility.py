@@ -74,3 +74,15 @@ def test_api_documentation_has_no_serious_accessibility_violations(page, site, a
     page.locator(".modal-ux").wait_for()
     failures += [f"opened: {violation}" for violation in serious_violations(page, axe_source)]
     assert failures == []
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_about_and_data_pages_have_no_serious_accessibility_violations(page, site, axe_source, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    failures = []
+    for name in ("about", "data"):
+        page.goto(reverse(name))
+        failures += [f"{name}: {violation}" for violation in serious_violations(page, axe_source)]
+        # a page no wider than the screen: the data dictionary's tables scroll in their own region
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+    assert failures == []
