@@ -15,8 +15,10 @@ import tablib
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
+from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,6 +38,10 @@ from .spreadsheet_files import check_upload
 from .spreadsheet_text import neutralised_rows, restored
 
 LIST_SEPARATORS = re.compile(r"[;,]")
+
+
+class ImportFileGone(Exception):
+    """The file a confirmation names is no longer kept: already imported, expired or never uploaded."""
 
 
 def _integral(value):
@@ -450,6 +456,13 @@ class PublishableImportExportMixin(ImportExportMixin):
     import_form_class = ImportFileForm
     to_encoding = "utf-8-sig"  # CSV with a byte-order mark, for Excel; the import reads it back (from_encoding)
     import_error_display = ("message", "row")
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except ImportFileGone:  # a second click on "Confirm import", or a day-old preview
+            messages.error(request, _("This file is no longer kept (already imported, or too old): upload it again."))
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
 
     def process_dataset(self, dataset, form, request, **kwargs):
         # The confirm step imports again: if anything changed since the preview (a duplicate saved

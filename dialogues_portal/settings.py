@@ -412,9 +412,10 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False  # each imported record appears in the admin's log too
-# The uploaded file waits between the preview and the confirmation in the cache, not in a local
-# temporary folder: with several app servers the confirmation may reach another one (REDIS_URL).
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+# The uploaded file waits between the preview and the confirmation in the database, neither in the
+# cache (the confirmation failed while Redis was down) nor in a local temporary folder (with several
+# app servers the confirmation may reach another one): dialogues_portal/import_storage.py.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "dialogues_portal.import_storage.DatabaseStorage"
 # The largest spreadsheet accepted (the upload limits above do not cap file uploads themselves).
 IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", FILE_UPLOAD_MAX_MEMORY_SIZE)
 # An .xlsx is a zip: what it holds once unpacked, checked before it is read (a zip bomb is small)

@@ -261,3 +261,61 @@ def test_amounts_of_zero_are_refused_for_calls_and_programmes_in_the_database(kn
             model.objects.filter(pk=known["programme"].pk if model is Programme else make_call().pk).update(
                 **{field: 0}
             )
+
+
+# --- The uploaded file between preview and confirm: in the database, whatever the cache does.
+
+
+@pytest.fixture
+def unreachable_redis(settings):
+    """The cache as production configures it, pointing at a port where nothing listens."""
+    import socket
+
+    from dialogues_portal import cache_backend
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "dialogues_portal.cache_backend.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    cache_backend._outages.clear()
+    yield
+    cache_backend._outages.clear()
+
+
+def test_preview_and_confirm_succeed_while_redis_is_down(editor_client, known, unreachable_redis):
+    response = import_file(editor_client, Project, csv_file([project_row(known, 1), project_row(known, 2)]))
+
+    assert response.status_code == 302
+    assert Project.objects.count() == 2
+
+
+def test_the_kept_file_is_deleted_once_confirmed_and_a_second_confirm_says_so(editor_client, known):
+    from dialogues_portal.models import PendingImport
+
+    response = preview(editor_client, Project, csv_file([project_row(known, 1)]))
+    assert PendingImport.objects.count() == 1
+    assert confirm(editor_client, Project, response).status_code == 302
+    assert PendingImport.objects.count() == 0
+
+    again = confirm(editor_client, Project, response)
+
+    assert again.status_code == 302 and again.url == admin_url(Project, "import")
+    assert Project.objects.count() == 1
+
+
+@pytest.mark.parametrize("name", ["../../../etc/passwd", "/etc/passwd", "not-a-uuid", ""])
+def test_a_confirm_naming_anything_but_a_kept_upload_reads_nothing(editor_client, known, name):
+    response = preview(editor_client, Project, csv_file([project_row(known, 1)]))
+    form = response.context["confirm_form"]
+    data = {field: form.initial.get(field, "") for field in form.fields} | {"import_file_name": name}
+
+    answer = editor_client.post(admin_url(Project, "process_import"), data)
+
+    assert answer.status_code in (200, 302)  # the form's own error for a blank name, a message otherwise
+    assert Project.objects.count() == 0
