@@ -135,3 +135,19 @@ def test_the_api_refuses_to_delete_it_with_a_conflict(last, publisher):
     assert Source.objects.filter(pk=last.pk).exists()
     other = make_source()
     assert client.delete(f"/api/v1/sources/{other.pk}/").status_code == 204
+
+
+def test_restoring_a_draft_version_of_it_from_the_history_is_refused(publisher_client):
+    source = make_source(title="Once a draft", publication_status=DRAFT)
+    draft_version = source.history.first()
+    source.publication_status = PUBLISHED
+    source.save()
+    make_project(title="Monitoring places of detention", sources=[source])
+    url = admin_url("simple_history", source.pk, draft_version.history_id)
+    data = change_form_data(publisher_client, url)
+    data.pop("loaded_version", None)  # a restored version is checked against the stored record
+    assert data["publication_status"] == DRAFT
+    response = publisher_client.post(url, data)
+    assert response.status_code == 200
+    assert "Monitoring places of detention" in str(response.context["adminform"].form.errors)
+    assert status_of(source) == PUBLISHED
