@@ -11,7 +11,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from .admin_base import OneHistoryEntryPerSaveMixin, PublishableAdmin
+from .admin_base import OneHistoryEntryPerSaveMixin, PublishableAdmin, PublishableInlineMixin
 from .admin_forms import PortalModelForm
 from .languages import in_both_languages
 from .models import Citation, Concern, ConcernEntry
@@ -42,7 +42,7 @@ class ConcernEntryRoundForm(PortalModelForm):
             self.fields["sources"].help_text = _("Leave empty to cite the round's sources.")
 
 
-class ConcernEntryInline(admin.StackedInline):
+class ConcernEntryInline(PublishableInlineMixin, admin.StackedInline):
     """What the round raised, concern by concern."""
 
     model = ConcernEntry
@@ -66,7 +66,7 @@ def save_round_entries(request, form, formsets):
                 entry.sources.set(round_sources)
 
 
-class ConcernEntryInlineOnConcern(admin.TabularInline):
+class ConcernEntryInlineOnConcern(PublishableInlineMixin, admin.TabularInline):
     model = ConcernEntry
     form = PortalModelForm
     fields = ("dialogue_round", "occasion", "stated_on", "status", "asserted_by", "statement")
@@ -76,7 +76,7 @@ class ConcernEntryInlineOnConcern(admin.TabularInline):
 
 
 @admin.register(Concern)
-class ConcernAdmin(TranslationAdmin, PublishableAdmin):
+class ConcernAdmin(PublishableAdmin, TranslationAdmin):
     list_display = ("title", "country", "slug", "publication_status", "updated_at")
     list_filter = ("country", "topics")
     list_select_related = ("country",)

@@ -22,6 +22,7 @@ from dialogues.api.views import (
     TopicViewSet,
 )
 from funding.api.views import CallViewSet, ProgrammeViewSet, ProjectViewSet
+from revisions.api import RevisionViewSet
 from seminars.api.views import SeminarViewSet
 
 from .api.concerns import ConcernViewSet, MatrixView
@@ -64,6 +65,7 @@ router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("calls", CallViewSet, basename="call")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("concerns", ConcernViewSet, basename="concern")
+router.register("revisions", RevisionViewSet, basename="revision")
 
 
 class DocsView(SpectacularSwaggerSplitView):

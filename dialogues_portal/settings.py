@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "dialogues",
     "seminars",
     "funding",
+    "revisions",
     "dialogues_portal",
 ]
 

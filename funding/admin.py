@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from dialogues.admin_base import CountryCodesColumnMixin, PublishableAdmin
+from dialogues.admin_base import CountryCodesColumnMixin, PublishableAdmin, PublishableInlineMixin
 from dialogues.admin_forms import PortalModelForm
 from dialogues.admin_tracker import CitationInline
 from dialogues.import_export import PublishableImportExportMixin
@@ -15,7 +15,7 @@ from .resources import ProjectResource
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(TranslationAdmin, PublishableAdmin):
+class ProgrammeAdmin(PublishableAdmin, TranslationAdmin):
     list_display = ("name", "acronym", "scope", "launched", "envelope_eur", "publication_status")
     list_filter = ("scope",)
     search_fields = (*in_both_languages("name"), "acronym", *in_both_languages("summary"))
@@ -23,7 +23,7 @@ class ProgrammeAdmin(TranslationAdmin, PublishableAdmin):
     autocomplete_fields = ("predecessor", "countries", "sources")
 
 
-class ProjectInline(TranslationTabularInline):
+class ProjectInline(PublishableInlineMixin, TranslationTabularInline):
     model = Project
     form = PortalModelForm
     fields = ("title", "eu_contribution_eur", "publication_status")
@@ -47,7 +47,7 @@ class CallAdmin(PublishableAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(TranslationAdmin, CountryCodesColumnMixin, PublishableImportExportMixin, PublishableAdmin):
+class ProjectAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, PublishableAdmin, TranslationAdmin):
     resource_classes = [ProjectResource]
     list_display = (
         "title",

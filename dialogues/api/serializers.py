@@ -114,6 +114,18 @@ class PublishableSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError({self._error_key("sources"): [UNSOURCED_MESSAGE]})
         return attrs
 
+    def proposal(self):
+        """(the record with the validated changes applied, in memory; {many-to-many name: records})
+        for a change kept for review instead of saved (revisions/)."""
+        m2m_names = self._m2m_names()
+        candidate, m2m = copy.copy(self.instance), {}
+        for name, value in self.validated_data.items():
+            if name in m2m_names:
+                m2m[name] = value
+            elif name != "publication_status":
+                setattr(candidate, name, value)
+        return candidate, m2m
+
     def _save(self, instance, validated_data):
         m2m = {name: validated_data.pop(name) for name in list(validated_data) if name in self._m2m_names()}
         wanted = validated_data.pop("publication_status", None)

@@ -14,6 +14,10 @@ from drf_spectacular.utils import OpenApiExample
 from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 
+from revisions.api import RevisionSerializer
+from revisions.models import RevisionOrigin
+from revisions.services import needs_review, propose
+
 from ..filtersets import (
     CountryFilterSet,
     DialogueRoundFilterSet,
@@ -35,6 +39,7 @@ from .serializers import (
     TopicSerializer,
 )
 from .values import Unsupported, ValuesReader
+from .versions import check_if_match, record_etag
 
 
 class Conflict(exceptions.APIException):
@@ -88,6 +93,46 @@ class PublishableViewSet(viewsets.ModelViewSet):
     def _reload(self, serializer):
         # The response shows the record as a fresh detail request would (the same prefetches).
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = record_etag(instance)
+        return response
+
+    def update(self, request, *args, **kwargs):
+        """A write of a published record by a user who may not publish it is kept for review
+        (revisions/): 202 with the change waiting, the record unchanged. Others write at once."""
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            instance = self.get_object()
+            check_if_match(request, self.model, instance.pk)
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            if needs_review(request.user, instance):
+                candidate, m2m = serializer.proposal()
+                try:
+                    revision = propose(
+                        record=instance, candidate=candidate, m2m=m2m, author=request.user, origin=RevisionOrigin.API
+                    )
+                except DjangoValidationError as error:
+                    raise Conflict(" ".join(error.messages)) from None
+                if revision is not None:
+                    data = RevisionSerializer(revision, context=self.get_serializer_context()).data
+                    return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+                response = Response(self.get_serializer(instance).data)
+            else:
+                self.perform_update(serializer)
+                response = Response(serializer.data)
+        response["ETag"] = record_etag(serializer.instance)
+        return response
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            instance = self.get_object()
+            check_if_match(request, self.model, instance.pk)
+            self.perform_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     def perform_create(self, serializer):
         with transaction.atomic():
