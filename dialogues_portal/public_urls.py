@@ -1,14 +1,14 @@
-"""The public site's URLs. They are a public contract: keep them stable.
+"""The public site's URLs, under each language's prefix (/en/, /ru/: urls.py). They are a public
+contract: keep them stable.
 
 App pages come from each app's urls.py; the pages that span apps are declared here.
 """
 
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from dialogues import converters  # noqa: F401  registers <id:...>
 
-from .views import concerns, countries, feeds, home, search, seo, sources, topics
+from .views import concerns, countries, feeds, home, search, sources, topics
 from .views.about import AboutView, DataView
 
 urlpatterns = [
@@ -35,8 +35,6 @@ urlpatterns = [
     path("feeds/seminars/", feeds.SeminarFeed(), name="feed-seminars"),
     path("feeds/projects/", feeds.ProjectFeed(), name="feed-projects"),
     path("feeds/status-changes/", feeds.StatusChangesFeed(), name="feed-status-changes"),
-    path("sitemap.xml", sitemap, {"sitemaps": seo.SITEMAPS}, name="sitemap"),
-    path("robots.txt", seo.robots_txt, name="robots-txt"),
     path("", include("dialogues.urls")),
     path("", include("seminars.urls")),
     path("", include("funding.urls")),

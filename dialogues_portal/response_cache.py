@@ -10,9 +10,10 @@ Editors see their change at once: any save empties it.
 
 Only requests that are certainly anonymous take part: GET, no session cookie, no Authorization
 header (an editor's drafts never enter, and nobody is served another's page). Only complete,
-successful, public responses are stored (200, not streamed, no cookie, not private). The one piece
-of a page that differs per visitor, the CSRF token of the language switcher's form, is stored as a
-placeholder and filled with the visitor's own token when the page is served.
+successful, public responses are stored (200, not streamed, no cookie, not private). The language
+is in the path (/en/, /ru/), and in the key too. A page's CSRF token, which would differ per
+visitor, is stored as a placeholder and filled with the visitor's own when the page is served (no
+public page holds one since the language switcher became links).
 
 PUBLIC_RESPONSE_CACHE=False turns it off (the benchmark measures the rendered path that way).
 """

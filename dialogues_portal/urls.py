@@ -1,10 +1,19 @@
-"""The portal's URLs. Public page URLs are a contract: keep them stable."""
+"""The portal's URLs. Public page URLs are a contract: keep them stable.
+
+The public pages live under their language, /en/... and /ru/... (i18n_patterns), so that a
+Russian page can be shared as such; an unprefixed page URL redirects (302) to the visitor's
+language (cookie, then Accept-Language, then English: LocaleMiddleware). The API, the admin, the
+health check, the sitemap (which lists both languages) and robots.txt stay unprefixed.
+"""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from .health import healthz
+from .views import seo
 from .views.favicon import FaviconView
 
 # Under /api/ errors keep the API's JSON shape, whatever raised them (errors.py).
@@ -19,7 +28,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("dialogues_portal.api_urls")),
-    path("", include("dialogues_portal.public_urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": seo.SITEMAPS}, name="sitemap"),
+    path("robots.txt", seo.robots_txt, name="robots-txt"),
+    *i18n_patterns(path("", include("dialogues_portal.public_urls"))),
 ]
 
 if settings.DEBUG:

@@ -35,16 +35,16 @@ from tests.factories import (
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
 EXPORTS = [
-    "/funding/projects/export.csv",
-    "/funding/programmes/export.csv",
-    "/seminars/export.csv",
-    "/dialogues/export.csv",
+    "/en/funding/projects/export.csv",
+    "/en/funding/programmes/export.csv",
+    "/en/seminars/export.csv",
+    "/en/dialogues/export.csv",
 ]
 FILTERED_EXPORTS = [
-    "/funding/projects/export.csv?country=KZ&year_from=2010",
-    "/funding/projects/export.csv?q=human+rights",
-    "/seminars/export.csv?country=KG",
-    "/dialogues/export.csv?country=KZ&year_to=2015",
+    "/en/funding/projects/export.csv?country=KZ&year_from=2010",
+    "/en/funding/projects/export.csv?q=human+rights",
+    "/en/seminars/export.csv?country=KG",
+    "/en/dialogues/export.csv?country=KZ&year_to=2015",
 ]
 AWKWARD = 'Comma, "quote", line\nbreak\r\nand «Қазақстан» — ёлка'
 
@@ -177,14 +177,16 @@ def awkward_records():
         )
 
 
-@pytest.mark.parametrize("url", EXPORTS + ["/funding/projects/export.csv?country=KG", "/seminars/export.csv?q=ёлка"])
+@pytest.mark.parametrize(
+    "url", EXPORTS + ["/en/funding/projects/export.csv?country=KG", "/en/seminars/export.csv?q=ёлка"]
+)
 def test_copy_gives_the_python_paths_rows_for_awkward_values(client, awkward_records, url):
     copied, _ = assert_same_rows(client, url)
     assert copied.count("\n") > 1
 
 
 def test_copy_writes_unknown_values_blank_and_dates_at_their_precision(client, awkward_records):
-    rows = list(csv.DictReader(io.StringIO(copied_csv(client, "/funding/projects/export.csv"), newline="")))
+    rows = list(csv.DictReader(io.StringIO(copied_csv(client, "/en/funding/projects/export.csv"), newline="")))
     by_title = {row["title"]: row for row in rows}
     assert [by_title[f"{AWKWARD} {n}"]["starts"] for n in range(4)] == ["2011", "2011-06", "2011-06-15", ""]
     assert [by_title[f"{AWKWARD} {n}"]["starts_precision"] for n in range(4)] == ["year", "month", "day", ""]
@@ -201,10 +203,10 @@ def test_copy_writes_unknown_values_blank_and_dates_at_their_precision(client, a
 
 
 def test_copy_never_shows_drafts_or_draft_relations(client, awkward_records):
-    content = copied_csv(client, "/funding/projects/export.csv") + copied_csv(client, "/seminars/export.csv")
+    content = copied_csv(client, "/en/funding/projects/export.csv") + copied_csv(client, "/en/seminars/export.csv")
     for hidden in ["Draft project", "ZZ", "draft-topic", "Draft source", "draft-programme", "Draft call"]:
         assert hidden not in content
-    rows = parsed(copied_csv(client, "/seminars/export.csv"))
+    rows = parsed(copied_csv(client, "/en/seminars/export.csv"))
     dialogue_round = rows[0].index("dialogue_round")
     assert {row[dialogue_round] for row in rows[1:]} == {""}  # every round is a draft or missing
 
@@ -224,7 +226,7 @@ def test_copy_export_makes_a_fixed_number_of_queries(client, django_assert_max_n
 
 def test_bad_filter_is_a_400_before_any_copy(client):
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/funding/projects/export.csv?year_from=abc")
+        response = client.get("/en/funding/projects/export.csv?year_from=abc")
     assert response.status_code == 400
     assert "year_from" in response.json()["errors"]
     assert not [query for query in queries if query["sql"].startswith("COPY")]
@@ -232,7 +234,7 @@ def test_bad_filter_is_a_400_before_any_copy(client):
 
 def test_csv_response_keeps_its_type_and_file_name(client):
     make_project()
-    response = client.get("/funding/projects/export.csv")
+    response = client.get("/en/funding/projects/export.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="projects.csv"'
     assert b"".join(response.streaming_content).startswith(b"\xef\xbb\xbfid,title,programme,")
@@ -247,7 +249,7 @@ def long_projects():
 
 def stop_mid_copy():
     """Read the header and the first block, then go away as a client would."""
-    view = export_view("/funding/projects/export.csv")
+    view = export_view("/en/funding/projects/export.csv")
     chunks = view.csv(view.get_filterset(view.get_filterset_class()).qs, "http://testserver")
     assert next(chunks).startswith("id,")
     assert len(next(chunks)) >= 64 * 1024

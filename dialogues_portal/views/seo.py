@@ -1,4 +1,4 @@
-"""What search engines read: sitemap.xml (published records only) and robots.txt."""
+"""What search engines read: sitemap.xml (published records only, in both languages) and robots.txt."""
 
 from django.contrib.sitemaps import Sitemap
 from django.http import HttpResponse
@@ -10,7 +10,15 @@ from funding.models import Programme, Project
 from seminars.models import Seminar
 
 
-class StaticSitemap(Sitemap):
+class BothLanguages:
+    """Each page once per language (/en/..., /ru/...), each entry naming the other as its alternate."""
+
+    i18n = True
+    alternates = True
+    x_default = True  # the unprefixed URL, which redirects to the visitor's language
+
+
+class StaticSitemap(BothLanguages, Sitemap):
     priority = 0.8
 
     def items(self):
@@ -33,7 +41,7 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class RecordSitemap(Sitemap):
+class RecordSitemap(BothLanguages, Sitemap):
     model = None
     fields = ("pk", "updated_at")
 

@@ -23,7 +23,7 @@ def published(model, **filters):
 
 
 def test_home_to_country_to_filtered_list_to_detail(page, site, screenshot):
-    page.goto("/")
+    page.goto("/en/")
     screenshot("home")
     page.get_by_role("link", name="Kazakhstan").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kazakhstan")
@@ -42,36 +42,36 @@ def test_home_to_country_to_filtered_list_to_detail(page, site, screenshot):
 
 def test_newcomer_questions(page, site, screenshot):
     # Which topics has the EU raised with Turkmenistan?
-    page.goto("/countries/turkmenistan/")
+    page.goto("/en/countries/turkmenistan/")
     agenda = page.get_by_role("heading", name="Topics the EU raises with Turkmenistan").locator("..")
     expect(agenda).to_contain_text("Rights of the child")
     expect(agenda).to_contain_text("Gender equality")
     # When did each country's dialogue start?
-    page.goto("/countries/")
+    page.goto("/en/countries/")
     screenshot("countries")
     for country, start in [("Kazakhstan", "October 2008"), ("Turkmenistan", "2005"), ("Uzbekistan", "2007")]:
         expect(page.get_by_role("row", name=re.compile(country))).to_contain_text(start)
     # Which seminars were held in 2009?
-    page.goto("/seminars/")
+    page.goto("/en/seminars/")
     page.get_by_label("From year").fill("2009")
     page.get_by_label("To year").fill("2009")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_role("status")).to_contain_text("3 results")
     screenshot("seminars-2009")
     # What did EIDHR fund in Kazakhstan, and for how much?
-    page.goto("/funding/projects/?country=KZ&programme=eidhr")
+    page.goto("/en/funding/projects/?country=KZ&programme=eidhr")
     expect(page.get_by_role("status")).to_contain_text(
         results(published(Project, countries__iso_code="KZ", programme__slug="eidhr"))
     )
     expect(page.locator("main")).to_contain_text("part of a call totalling €670,000")
-    page.goto("/funding/programmes/eidhr/")
+    page.goto("/en/funding/programmes/eidhr/")
     expect(page.locator("#call-1")).to_contain_text("€670,000")
     screenshot("programme-eidhr")
 
 
 def test_apply_and_clear_filters(page, site):
     everything, turkmenistan = published(DialogueRound), published(DialogueRound, country__iso_code="TM")
-    page.goto("/dialogues/")
+    page.goto("/en/dialogues/")
     expect(page.get_by_role("status")).to_contain_text(results(everything))
     page.get_by_label(re.compile(rf"Turkmenistan \({turkmenistan}\)")).check()
     page.get_by_role("button", name="Apply filters").click()
@@ -83,32 +83,37 @@ def test_apply_and_clear_filters(page, site):
 
 
 def test_invalid_filter_shows_an_error_not_a_crash(page, site):
-    page.goto("/funding/projects/?year_from=abc&min_amount=-5")
+    page.goto("/en/funding/projects/?year_from=abc&min_amount=-5")
     expect(page.get_by_role("alert")).to_contain_text("could not be understood")
 
 
 def test_switch_language_and_keep_it(page, site, screenshot):
-    page.goto("/seminars/")
-    page.get_by_role("button", name="Русский").click()
+    page.goto("/en/seminars/?year_from=2009")
+    page.get_by_role("link", name="Русский").click()  # a plain link: the same page and filters in Russian
+    expect(page).to_have_url(re.compile(r"/ru/seminars/\?year_from=2009$"))
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     expect(page.get_by_role("heading", level=1)).to_have_text("Семинары гражданского общества")
     page.get_by_role("link", name="Страны").click()
+    expect(page).to_have_url(re.compile(r"/ru/countries/$"))  # the language stays in every link
     expect(page.get_by_role("heading", level=1)).to_have_text("Страны")
-    screenshot("countries-ru")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="Казахстан").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Казахстан")  # the record's Russian name
+    screenshot("country-ru")
+    page.get_by_role("link", name="English").click()
+    expect(page).to_have_url(re.compile(r"/en/countries/kazakhstan/$"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 
 def test_a_page_served_from_the_cache_switches_language_for_the_next_visitor(browser, site):
-    # The second visitor gets the first one's stored page, with a CSRF token of their own in its
-    # language form (dialogues_portal/response_cache.py): the switch must work for them too.
+    # The second visitor gets the first one's stored page (dialogues_portal/response_cache.py):
+    # its switcher's link leads to the page in the other language, stored apart.
     first = browser.new_context(base_url=site)
-    first.new_page().goto("/seminars/")
+    first.new_page().goto("/en/seminars/")
     visitor = browser.new_context(base_url=site)
     page = visitor.new_page()
-    response = page.goto("/seminars/")
+    response = page.goto("/en/seminars/")
     assert response.headers["x-portal-cache"] == "hit"
-    page.get_by_role("button", name="Русский").click()
+    page.get_by_role("link", name="Русский").click()
     expect(page.locator("html")).to_have_attribute("lang", "ru")
     expect(page.get_by_role("heading", level=1)).to_have_text("Семинары гражданского общества")
     first.close()
@@ -116,7 +121,7 @@ def test_a_page_served_from_the_cache_switches_language_for_the_next_visitor(bro
 
 
 def test_download_an_export(page, site):
-    page.goto("/funding/projects/?country=KZ")
+    page.goto("/en/funding/projects/?country=KZ")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV").click()
     download = download_info.value
@@ -132,7 +137,7 @@ def test_download_an_export(page, site):
 
 
 def test_filters_are_usable_with_the_keyboard_only(page, site):
-    page.goto("/funding/projects/")
+    page.goto("/en/funding/projects/")
     for _ in range(80):
         page.keyboard.press("Tab")
         focused = page.evaluate("document.activeElement.id")
@@ -151,14 +156,14 @@ def test_filters_are_usable_with_the_keyboard_only(page, site):
     kazakhstan_since_2010 = published(Project, countries__iso_code="KZ", starts_on__year__gte=2010)
     expect(page.get_by_role("status")).to_contain_text(results(kazakhstan_since_2010))
     # the skip link is the first stop and leads to the content
-    page.goto("/")
+    page.goto("/en/")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
 
 
 def test_a_newcomer_follows_what_the_eu_raised_with_kazakhstan(page, site, screenshot):
     # On Kazakhstan's page: what the EU raised, and what became of it
-    page.goto("/countries/kazakhstan/")
+    page.goto("/en/countries/kazakhstan/")
     concerns = page.get_by_role("heading", name="What the EU raised, and what became of it").locator("..")
     expect(concerns).to_contain_text("torture")
     page.get_by_role("link", name=re.compile("investigation of torture allegations", re.I)).first.click()
@@ -176,11 +181,11 @@ def test_a_newcomer_follows_what_the_eu_raised_with_kazakhstan(page, site, scree
     expect(page).to_have_url(re.compile(r"as_of=2016-01-01"))
     expect(story).not_to_contain_text("2020")
     # media freedom: the seminar that discussed it, the EIDHR project that worked on it
-    page.goto("/concerns/kz-media-pressure/")
+    page.goto("/en/concerns/kz-media-pressure/")
     expect(page.locator("main")).to_contain_text("Promotion of press freedom and media legislation reform")
     expect(page.locator("main")).to_contain_text("seminar")
     # the matrix, and a cell leading to the records behind it
-    page.goto("/matrix/")
+    page.goto("/en/matrix/")
     screenshot("matrix")
     page.get_by_role("table").get_by_role("link", name=re.compile(r"\d+ rounds?")).first.click()
     expect(page).to_have_url(re.compile(r"/dialogues/\?country=[A-Z]{2}&topic="))

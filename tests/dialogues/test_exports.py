@@ -32,7 +32,7 @@ def content(response):
 
 def test_csv_export_has_a_header_and_one_row_per_round(client):
     make_round(country=make_country("KZ"), summary="First")
-    response = client.get("/dialogues/export.csv")
+    response = client.get("/en/dialogues/export.csv")
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="dialogue-rounds.csv"' in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(content(response))))
@@ -45,21 +45,21 @@ def test_csv_export_has_a_header_and_one_row_per_round(client):
 def test_json_export_applies_the_same_filters_as_the_page(client):
     make_round(country=make_country("KZ"))
     make_round(country=make_country("KG"))
-    rows = json.loads(content(client.get("/dialogues/export.json?country=kg")))
+    rows = json.loads(content(client.get("/en/dialogues/export.json?country=kg")))
     assert [row["country"] for row in rows] == ["KG"]
 
 
 def test_unknown_values_are_null_in_json_and_empty_in_csv(client):
     make_round(place="")
-    assert json.loads(content(client.get("/dialogues/export.json")))[0]["place"] is None
-    assert list(csv.DictReader(io.StringIO(content(client.get("/dialogues/export.csv")))))[0]["place"] == ""
+    assert json.loads(content(client.get("/en/dialogues/export.json")))[0]["place"] is None
+    assert list(csv.DictReader(io.StringIO(content(client.get("/en/dialogues/export.csv")))))[0]["place"] == ""
 
 
 def test_drafts_are_never_exported(client):
     make_round(summary="public one")
     make_round(summary="draft one", publication_status=DRAFT)
-    assert "draft one" not in content(client.get("/dialogues/export.csv"))
-    assert len(json.loads(content(client.get("/dialogues/export.json")))) == 1
+    assert "draft one" not in content(client.get("/en/dialogues/export.csv"))
+    assert len(json.loads(content(client.get("/en/dialogues/export.json")))) == 1
 
 
 @pytest.mark.parametrize("query", ["year_from=abc", "country=XX", "q=" + "x" * 5000])
@@ -71,7 +71,7 @@ def test_invalid_filters_give_a_400_with_the_errors(client, query):
 
 
 def test_unknown_format_is_404(client):
-    assert client.get("/dialogues/export.xml").status_code == 404
+    assert client.get("/en/dialogues/export.xml").status_code == 404
 
 
 @pytest.mark.parametrize("rows", [1, 60])
@@ -85,7 +85,12 @@ def test_export_makes_a_fixed_number_of_queries(client, django_assert_max_num_qu
 
 # --- Every public listing export (dialogues/exports.py serves them all) ------------------------------
 
-LISTING_EXPORTS = ["/dialogues/export", "/seminars/export", "/funding/projects/export", "/funding/programmes/export"]
+LISTING_EXPORTS = [
+    "/en/dialogues/export",
+    "/en/seminars/export",
+    "/en/funding/projects/export",
+    "/en/funding/programmes/export",
+]
 
 
 @pytest.fixture
@@ -136,13 +141,13 @@ def test_partial_dates_are_text_with_their_precision_beside_them(client):
     make_round(held_on=datetime.date(2010, 1, 1), held_on_precision="month", summary="month")
     make_round(held_on=datetime.date(2011, 1, 1), held_on_precision="year", summary="year")
     make_round(held_on=datetime.date(2012, 3, 4), held_on_precision="day", summary="day")
-    rows = json.loads(content(client.get("/dialogues/export.json")))
+    rows = json.loads(content(client.get("/en/dialogues/export.json")))
     assert sorted((row["held"], row["held_precision"]) for row in rows) == [
         ("2010-01", "month"),
         ("2011", "year"),
         ("2012-03-04", "day"),
     ]
-    body = content(client.get("/dialogues/export.csv")).removeprefix("\ufeff")
+    body = content(client.get("/en/dialogues/export.csv")).removeprefix("\ufeff")
     header = next(csv.reader(io.StringIO(body)))
     assert header.index("held_precision") == header.index("held") + 1
     assert {(row["held"], row["held_precision"]) for row in csv.DictReader(io.StringIO(body))} == {
@@ -154,7 +159,7 @@ def test_partial_dates_are_text_with_their_precision_beside_them(client):
 
 def test_an_undated_record_has_no_precision(client):
     make_seminar(held_on=None, held_on_precision="")
-    [row] = json.loads(content(client.get("/seminars/export.json")))
+    [row] = json.loads(content(client.get("/en/seminars/export.json")))
     assert (row["held"], row["held_precision"]) == (None, None)
 
 
@@ -169,7 +174,7 @@ def test_timestamps_are_iso_8601(client, euro_records, url):
 def test_round_exports_give_topic_names_beside_slugs(client):
     topics = [make_topic(name="Torture", slug="torture"), make_topic(name="Freedom of expression", slug="foe")]
     make_round(country=make_country("KZ", name="Kazakhstan"), topics=topics)
-    [row] = json.loads(content(client.get("/dialogues/export.json")))
+    [row] = json.loads(content(client.get("/en/dialogues/export.json")))
     assert (row["country"], row["country_name"]) == ("KZ", "Kazakhstan")
     assert (row["topics"], row["topic_names"]) == ("foe;torture", "Freedom of expression;Torture")
 
@@ -211,7 +216,7 @@ def test_xlsx_writes_partial_dates_as_text_and_amounts_as_numbers(client):
         starts_on_precision="month",
         eu_contribution_eur=Decimal("670000.50"),
     )
-    header, row = workbook_rows(client.get("/funding/projects/export.xlsx"))
+    header, row = workbook_rows(client.get("/en/funding/projects/export.xlsx"))
     cells = {name.value: cell for name, cell in zip(header, row, strict=True)}
     assert (cells["starts"].value, cells["starts"].data_type, cells["starts"].number_format) == ("2010-01", "s", "@")
     assert (cells["starts_precision"].value, cells["starts_precision"].data_type) == ("month", "s")
@@ -222,7 +227,7 @@ def test_xlsx_writes_partial_dates_as_text_and_amounts_as_numbers(client):
 def test_xlsx_export_applies_the_filters_and_names_them(client):
     make_round(country=make_country("KZ"), summary="in Kazakhstan")
     make_round(country=make_country("KG"), summary="in Kyrgyzstan")
-    response = client.get("/dialogues/export.xlsx?country=kg")
+    response = client.get("/en/dialogues/export.xlsx?country=kg")
     assert response["Content-Disposition"] == 'attachment; filename="dialogue-rounds-KG.xlsx"'
     header, *rows = workbook_rows(response)
     summary = [cell.value for cell in header].index("summary")
@@ -233,17 +238,17 @@ def test_xlsx_past_its_row_cap_is_refused_with_a_pointer_to_the_csv(client, monk
     monkeypatch.setattr(export_xlsx, "XLSX_MAX_ROWS", 2)
     for _ in range(3):
         make_round()
-    response = client.get("/dialogues/export.xlsx")
+    response = client.get("/en/dialogues/export.xlsx")
     assert response.status_code == 400
     assert "CSV" in response.json()["errors"]["__all__"][0]["message"]
-    assert client.get("/dialogues/export.csv").status_code == 200
+    assert client.get("/en/dialogues/export.csv").status_code == 200
 
 
 def test_listing_pages_link_to_the_xlsx_export_with_their_filters(client):
     make_round()
-    links = dict(client.get("/dialogues/?country=KZ&page=1").context["export_links"])
-    assert links["XLSX"] == "/dialogues/export.xlsx?country=KZ"
-    assert b"/dialogues/export.xlsx" in client.get("/dialogues/").content
+    links = dict(client.get("/en/dialogues/?country=KZ&page=1").context["export_links"])
+    assert links["XLSX"] == "/en/dialogues/export.xlsx?country=KZ"
+    assert b"/dialogues/export.xlsx" in client.get("/en/dialogues/").content
 
 
 @pytest.mark.parametrize("rows", [1, 60])
@@ -252,4 +257,4 @@ def test_xlsx_export_makes_a_fixed_number_of_queries(client, django_assert_max_n
     # the rows counted up to the cap (1), then as the JSON export: one batch of rounds (1), their
     # topics (1) and sources (1)
     with django_assert_max_num_queries(4):
-        assert client.get("/dialogues/export.xlsx").status_code == 200
+        assert client.get("/en/dialogues/export.xlsx").status_code == 200

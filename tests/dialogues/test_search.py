@@ -32,7 +32,7 @@ def test_an_edit_shows_in_the_next_search(api, client):
     assert titles(api.get("/api/v1/projects/?q=torture")) == ["Torture prevention"]
     make_project(title="Torture rehabilitation")  # the ranked ids of "torture" are cached: not any more
     assert sorted(titles(api.get("/api/v1/projects/?q=torture"))) == ["Torture prevention", "Torture rehabilitation"]
-    page = client.get("/funding/projects/?q=torture").content.decode()
+    page = client.get("/en/funding/projects/?q=torture").content.decode()
     assert "Torture rehabilitation" in page
 
 
@@ -40,7 +40,7 @@ def test_drafts_are_found_only_by_those_who_may_see_them(api, client, editor):
     make_project(title="Torture prevention")
     make_project(title="Torture archive", publication_status=PublicationStatus.DRAFT)
     assert titles(api.get("/api/v1/projects/?q=torture")) == ["Torture prevention"]
-    assert "Torture archive" not in client.get("/funding/projects/?q=torture").content.decode()
+    assert "Torture archive" not in client.get("/en/funding/projects/?q=torture").content.decode()
     api.force_authenticate(editor)
     assert sorted(titles(api.get("/api/v1/projects/?q=torture"))) == ["Torture archive", "Torture prevention"]
 
@@ -50,7 +50,7 @@ def test_search_combines_with_filters_and_counts_options(client):
     make_project(title="Torture prevention", countries=[kazakhstan])
     make_project(title="Torture monitoring", countries=[kyrgyzstan])
     make_project(title="Media freedom", countries=[kazakhstan])
-    response = client.get("/funding/projects/?q=torture&country=KZ")
+    response = client.get("/en/funding/projects/?q=torture&country=KZ")
     assert [project.title for project in response.context["object_list"]] == ["Torture prevention"]
     assert response.context["option_counts"]["country"] == {"KZ": 1, "KG": 1}
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_listing_shows_published_rounds_with_country_and_date(client):
     make_round(country=make_country("KZ", name="Kazakhstan"), held_on=datetime.date(2008, 10, 1))
-    response = client.get("/dialogues/")
+    response = client.get("/en/dialogues/")
     assert response.status_code == 200
     assert b"Kazakhstan" in response.content
     assert b"October 2008" in response.content
@@ -20,7 +20,7 @@ def test_listing_shows_published_rounds_with_country_and_date(client):
 def test_draft_round_is_not_listed(client):
     make_round(summary="Visible round")
     make_round(summary="Secret draft", publication_status=DRAFT, held_on=datetime.date(2011, 1, 1))
-    response = client.get("/dialogues/")
+    response = client.get("/en/dialogues/")
     assert b"2011" not in response.content
     assert response.context["paginator"].count == 1
 
@@ -38,7 +38,7 @@ def test_detail_shows_sources_and_last_update(client):
     assert b"Factsheet on dialogues" in response.content
     assert b'href="https://example.org/factsheet"' in response.content
     assert b"seeds/1.txt" not in response.content  # a path on the server nobody can open
-    assert f'href="/sources/{source.pk}/"'.encode() in response.content  # the source's own page
+    assert f'href="/en/sources/{source.pk}/"'.encode() in response.content  # the source's own page
     assert b"Unpublished memo" not in response.content
     assert b"Last updated" in response.content
 
@@ -47,18 +47,18 @@ def test_filter_by_country_is_case_insensitive_and_accepts_several(client):
     kz, kg, tj = make_country("KZ"), make_country("KG"), make_country("TJ")
     for country in (kz, kg, tj):
         make_round(country=country)
-    assert client.get("/dialogues/?country=kz").context["paginator"].count == 1
-    assert client.get("/dialogues/?country=KZ,kg").context["paginator"].count == 2
-    assert client.get("/dialogues/?country=KZ&country=TJ").context["paginator"].count == 2
+    assert client.get("/en/dialogues/?country=kz").context["paginator"].count == 1
+    assert client.get("/en/dialogues/?country=KZ,kg").context["paginator"].count == 2
+    assert client.get("/en/dialogues/?country=KZ&country=TJ").context["paginator"].count == 2
 
 
 def test_filter_by_topic_and_years(client):
     topic = make_topic(slug="media-freedom")
     make_round(topics=[topic], held_on=datetime.date(2009, 5, 1))
     make_round(held_on=datetime.date(2012, 5, 1))
-    assert client.get("/dialogues/?topic=media-freedom").context["paginator"].count == 1
-    assert client.get("/dialogues/?year_from=2010").context["paginator"].count == 1
-    assert client.get("/dialogues/?year_from=2009&year_to=2009").context["paginator"].count == 1
+    assert client.get("/en/dialogues/?topic=media-freedom").context["paginator"].count == 1
+    assert client.get("/en/dialogues/?year_from=2010").context["paginator"].count == 1
+    assert client.get("/en/dialogues/?year_from=2009&year_to=2009").context["paginator"].count == 1
 
 
 def test_counts_per_option_keep_the_other_filters(client):
@@ -66,7 +66,7 @@ def test_counts_per_option_keep_the_other_filters(client):
     make_round(country=kz)
     make_round(country=kz, held_on=datetime.date(2015, 1, 1))
     make_round(country=kg)
-    response = client.get("/dialogues/?country=KZ")
+    response = client.get("/en/dialogues/?country=KZ")
     assert response.context["option_counts"]["country"] == {"KZ": 2, "KG": 1}
     assert b"Kazakhstan (2)" in response.content
 
@@ -74,28 +74,28 @@ def test_counts_per_option_keep_the_other_filters(client):
 def test_sorting_by_date(client):
     make_round(held_on=datetime.date(2005, 1, 1), held_on_precision="year")
     make_round(held_on=datetime.date(2015, 1, 1), held_on_precision="year")
-    oldest_first = client.get("/dialogues/?ordering=date").context["object_list"]
+    oldest_first = client.get("/en/dialogues/?ordering=date").context["object_list"]
     assert [r.held_on.year for r in oldest_first] == [2005, 2015]
-    newest_first = client.get("/dialogues/?ordering=-date").context["object_list"]
+    newest_first = client.get("/en/dialogues/?ordering=-date").context["object_list"]
     assert [r.held_on.year for r in newest_first] == [2015, 2005]
 
 
 def test_clear_link_appears_only_when_filtered(client):
     make_round()
-    assert b"Clear all filters" not in client.get("/dialogues/").content
-    assert b"Clear all filters" in client.get("/dialogues/?year_from=2000").content
+    assert b"Clear all filters" not in client.get("/en/dialogues/").content
+    assert b"Clear all filters" in client.get("/en/dialogues/?year_from=2000").content
 
 
 def test_export_links_keep_the_filters(client):
     make_round()
-    response = client.get("/dialogues/?country=KZ&page=1")
+    response = client.get("/en/dialogues/?country=KZ&page=1")
     links = dict(response.context["export_links"])
-    assert links["CSV"] == "/dialogues/export.csv?country=KZ"
+    assert links["CSV"] == "/en/dialogues/export.csv?country=KZ"
 
 
 def test_a_page_beyond_the_last_shows_the_last_page(client):
     country, _topic, _programme = make_records(25)
-    response = client.get("/dialogues/?page=999999")
+    response = client.get("/en/dialogues/?page=999999")
     assert response.status_code == 200
     assert response.context["page_obj"].number == 2
 
@@ -127,13 +127,15 @@ def test_bad_input_never_gives_a_server_error(client, query):
 
 def test_invalid_filter_shows_the_error_and_no_rows(client):
     make_round()
-    response = client.get("/dialogues/?year_from=abc")
+    response = client.get("/en/dialogues/?year_from=abc")
     assert response.context["paginator"].count == 0
     assert b"Some filters could not be understood" in response.content
     assert b"errorlist" in response.content
 
 
-@pytest.mark.parametrize("path", ["/dialogues/999999/", "/dialogues/99999999999999999999999/", "/dialogues/abc/"])
+@pytest.mark.parametrize(
+    "path", ["/en/dialogues/999999/", "/en/dialogues/99999999999999999999999/", "/en/dialogues/abc/"]
+)
 def test_unknown_round_is_404(client, path):
     assert client.get(path).status_code == 404
 
@@ -145,7 +147,7 @@ def test_listing_makes_a_fixed_number_of_queries(client, django_assert_max_num_q
     # option counts (2), count (1), the page of rounds with their country (1), prefetched topics (1)
     # and sources (1)
     with django_assert_max_num_queries(8):
-        assert client.get("/dialogues/").status_code == 200
+        assert client.get("/en/dialogues/").status_code == 200
 
 
 @pytest.mark.parametrize("rows", [1, 55])

@@ -25,7 +25,7 @@ def content(response):
 def test_csv_export_filtered_by_country(client):
     make_project(title="In Kazakhstan", countries=[make_country("KZ")])
     make_project(title="In Tajikistan", countries=[make_country("TJ")])
-    response = client.get("/funding/projects/export.csv?country=KZ")
+    response = client.get("/en/funding/projects/export.csv?country=KZ")
     assert 'filename="projects-KZ.csv"' in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(content(response))))
     assert [row["title"] for row in rows] == ["In Kazakhstan"]
@@ -35,7 +35,7 @@ def test_json_export_gives_unknown_amounts_as_null_and_the_call_but_not_its_tota
     call = make_call(total_amount_eur=Decimal("670000"))
     for _ in range(3):
         make_project(call=call, programme=call.programme)
-    rows = json.loads(content(client.get("/funding/projects/export.json")))
+    rows = json.loads(content(client.get("/en/funding/projects/export.json")))
     assert all(row["eu_contribution_eur"] is None for row in rows)
     assert {row["call_id"] for row in rows} == {call.pk}
     # a package's total on each of its three rows would be summed three times
@@ -45,8 +45,8 @@ def test_json_export_gives_unknown_amounts_as_null_and_the_call_but_not_its_tota
 def test_drafts_never_exported(client):
     make_project(title="Draft project", publication_status=DRAFT)
     make_programme(name="Draft programme", publication_status=DRAFT)
-    assert "Draft project" not in content(client.get("/funding/projects/export.csv"))
-    assert "Draft programme" not in content(client.get("/funding/programmes/export.json"))
+    assert "Draft project" not in content(client.get("/en/funding/projects/export.csv"))
+    assert "Draft programme" not in content(client.get("/en/funding/programmes/export.json"))
 
 
 @pytest.mark.parametrize("rows", [1, 60])
@@ -64,7 +64,7 @@ def test_programme_export_makes_a_fixed_number_of_queries(client, django_assert_
         make_programme()
     # one batch of programmes with predecessor (1), prefetched countries and sources (2)
     with django_assert_max_num_queries(3):
-        content(client.get("/funding/programmes/export.csv"))
+        content(client.get("/en/funding/programmes/export.csv"))
 
 
 def test_admin_csv_export_starts_with_a_byte_order_mark(editor_client):
@@ -76,7 +76,9 @@ def test_admin_csv_export_starts_with_a_byte_order_mark(editor_client):
 
 def test_csv_amounts_stay_numbers_beside_neutralised_titles(client):
     make_project(title="=1+1", eu_contribution_eur=Decimal("670000.00"))
-    rows = list(csv.DictReader(io.StringIO(content(client.get("/funding/projects/export.csv")).removeprefix("\ufeff"))))
+    rows = list(
+        csv.DictReader(io.StringIO(content(client.get("/en/funding/projects/export.csv")).removeprefix("\ufeff")))
+    )
     assert (rows[0]["title"], rows[0]["eu_contribution_eur"]) == ("'=1+1", "670000.00")
 
 
@@ -104,11 +106,11 @@ def test_exports_give_names_beside_codes(client):
     programme.countries.set([kyrgyzstan, kazakhstan])
     topic = make_topic(name="Freedom of expression", slug="freedom-of-expression")
     make_project(programme=programme, countries=[kyrgyzstan, kazakhstan], topics=[topic])
-    [project] = json.loads(content(client.get("/funding/projects/export.json")))
+    [project] = json.loads(content(client.get("/en/funding/projects/export.json")))
     assert (project["programme"], project["programme_name"]) == ("eidhr", programme.name)
     assert (project["countries"], project["country_names"]) == ("KZ;KG", "Kazakhstan;Kyrgyzstan")
     assert (project["topics"], project["topic_names"]) == ("freedom-of-expression", "Freedom of expression")
-    [row] = csv.DictReader(io.StringIO(content(client.get("/funding/programmes/export.csv")).removeprefix("\ufeff")))
+    [row] = csv.DictReader(io.StringIO(content(client.get("/en/funding/programmes/export.csv")).removeprefix("\ufeff")))
     assert (row["countries"], row["country_names"]) == ("KZ;KG", "Kazakhstan;Kyrgyzstan")
 
 
@@ -129,7 +131,7 @@ def test_file_name_says_what_was_filtered(client, query, name):
 
 
 def test_file_name_of_a_russian_search_is_sent_encoded(client):
-    response = client.get("/funding/projects/export.json?q=права человека")
+    response = client.get("/en/funding/projects/export.json?q=права человека")
     assert response["Content-Disposition"] == "attachment; filename*=utf-8''" + quote("projects-q-права-человека.json")
 
 
@@ -138,7 +140,7 @@ def test_xlsx_never_repeats_a_packages_total_nor_shows_a_draft(client):
     for _ in range(3):
         make_project(call=call, programme=call.programme)
     make_project(title="Draft project", publication_status=DRAFT)
-    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/funding/projects/export.xlsx").content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/en/funding/projects/export.xlsx").content)).active
     values = [value for row in sheet.iter_rows(values_only=True) for value in row]
     assert "Draft project" not in values
     assert not any("670000" in str(value) for value in values)  # summed once per project otherwise

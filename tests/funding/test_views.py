@@ -16,7 +16,7 @@ def test_programme_page_shows_its_calls_with_their_totals(client):
     programme = make_programme(name="European Instrument for Democracy and Human Rights", slug="eidhr")
     make_call(programme=programme, title="EIDHR in Kazakhstan 2010", total_amount_eur=Decimal("670000"), year=2010)
     make_call(programme=programme, title="Draft call", publication_status=DRAFT)
-    response = client.get("/funding/programmes/eidhr/")
+    response = client.get("/en/funding/programmes/eidhr/")
     assert response.status_code == 200
     assert b"EIDHR in Kazakhstan 2010" in response.content
     assert "€670,000".encode() in response.content
@@ -26,7 +26,7 @@ def test_programme_page_shows_its_calls_with_their_totals(client):
 def test_programme_listing_hides_drafts(client):
     make_programme(name="Public programme")
     draft = make_programme(name="Draft programme", publication_status=DRAFT)
-    assert b"Draft programme" not in client.get("/funding/").content
+    assert b"Draft programme" not in client.get("/en/funding/").content
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
@@ -44,7 +44,7 @@ def test_project_under_a_draft_programme_or_call_does_not_name_them(client):
     programme = make_programme(name="Secret programme", publication_status=DRAFT)
     call = make_call(programme=programme, title="Secret call", publication_status=DRAFT)
     project = make_project(programme=programme, call=call)
-    for url in (project.get_absolute_url(), "/funding/projects/"):
+    for url in (project.get_absolute_url(), "/en/funding/projects/"):
         response = client.get(url)
         assert b"Secret programme" not in response.content
         assert b"Secret call" not in response.content
@@ -55,16 +55,16 @@ def test_project_filters(client):
     eidhr = make_programme(slug="eidhr")
     make_project(programme=eidhr, countries=[kz], starts_on=datetime.date(2010, 1, 1), starts_on_precision="month")
     make_project(countries=[kz], eu_contribution_eur=Decimal("50000"), status="ongoing")
-    assert client.get("/funding/projects/?country=kz&programme=eidhr&year_from=2010").context["paginator"].count == 1
-    assert client.get("/funding/projects/?min_amount=10000").context["paginator"].count == 1
-    assert client.get("/funding/projects/?max_amount=100").context["paginator"].count == 0
-    assert client.get("/funding/projects/?status=ongoing").context["paginator"].count == 1
+    assert client.get("/en/funding/projects/?country=kz&programme=eidhr&year_from=2010").context["paginator"].count == 1
+    assert client.get("/en/funding/projects/?min_amount=10000").context["paginator"].count == 1
+    assert client.get("/en/funding/projects/?max_amount=100").context["paginator"].count == 0
+    assert client.get("/en/funding/projects/?status=ongoing").context["paginator"].count == 1
 
 
 def test_sorting_by_amount(client):
     make_project(title="Small", eu_contribution_eur=Decimal("10"))
     make_project(title="Large", eu_contribution_eur=Decimal("1000"))
-    titles = [p.title for p in client.get("/funding/projects/?ordering=-amount").context["object_list"]]
+    titles = [p.title for p in client.get("/en/funding/projects/?ordering=-amount").context["object_list"]]
     assert titles == ["Large", "Small"]
 
 
@@ -87,7 +87,9 @@ def test_bad_input_never_gives_a_server_error(client, query):
     assert client.get(f"/funding/?{query}").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/funding/programmes/no-such/", "/funding/projects/0/", "/funding/projects/9" * 3])
+@pytest.mark.parametrize(
+    "path", ["/en/funding/programmes/no-such/", "/en/funding/projects/0/", "/en/funding/projects/9" * 3]
+)
 def test_unknown_records_are_404(client, path):
     assert client.get(path).status_code == 404
 
@@ -99,18 +101,18 @@ def test_project_listing_makes_a_fixed_number_of_queries(client, django_assert_m
     # with programme (1), prefetched countries and calls (2); on PostgreSQL the planner's estimate
     # of the listing's size first (1: dialogues/listing.py, ResultCount)
     with django_assert_max_num_queries(11):
-        assert client.get("/funding/projects/").status_code == 200
+        assert client.get("/en/funding/projects/").status_code == 200
     # the same filters again: the form, its counts and the count come from the cache
     with django_assert_max_num_queries(3):
-        assert client.get("/funding/projects/?page=1").status_code == 200
+        assert client.get("/en/funding/projects/?page=1").status_code == 200
 
 
 def test_option_counts_follow_an_edit_at_once(client):
     kazakhstan = make_country(iso_code="KZ", name="Kazakhstan")
     make_project(countries=[kazakhstan])
-    assert client.get("/funding/projects/").context["option_counts"]["country"] == {"KZ": 1}
+    assert client.get("/en/funding/projects/").context["option_counts"]["country"] == {"KZ": 1}
     make_project(countries=[kazakhstan])  # the cached form and counts of the listing are stale now
-    response = client.get("/funding/projects/")
+    response = client.get("/en/funding/projects/")
     assert response.context["option_counts"]["country"] == {"KZ": 2}
     assert "Kazakhstan (2)" in response.content.decode()
     assert response.context["paginator"].count == 2
@@ -123,7 +125,7 @@ def test_programme_listing_makes_a_fixed_number_of_queries(client, django_assert
     # country options (1), their counts (1), count (1), the page with predecessors (1),
     # prefetched countries and sources (2)
     with django_assert_max_num_queries(6):
-        assert client.get("/funding/").status_code == 200
+        assert client.get("/en/funding/").status_code == 200
 
 
 @pytest.mark.parametrize("rows", [1, 55])

@@ -38,7 +38,7 @@ def test_list_gives_each_concerns_derived_state(api, kazakhstan):
     (row,) = results(api.get("/api/v1/concerns/"))
     assert row["slug"] == "journalists"
     assert row["url"].endswith("/api/v1/concerns/journalists/")
-    assert row["web_url"].endswith("/concerns/journalists/")
+    assert row["web_url"].endswith("/en/concerns/journalists/")
     assert row["country"]["code"] == "KZ"
     assert (row["current_status"], row["current_status_asserted_by"]) == ("commitment", "partner_government")
     assert (row["raised_rounds"], row["raised_since"], row["stagnant"], row["as_of"]) == (3, 2010, True, None)
@@ -299,7 +299,7 @@ def test_matrix_with_an_unknown_measure_is_a_400_naming_it(api, matrix_record, m
 
 def test_matrix_agrees_with_the_pages_csv(api, client, matrix_record):
     _body, by_cell = cells(api)
-    lines = client.get("/matrix/export.csv").content.decode("utf-8-sig").splitlines()[1:]
+    lines = client.get("/en/matrix/export.csv").content.decode("utf-8-sig").splitlines()[1:]
     from_csv = {}
     for line in lines:
         code, _name, topic, _topic_name, rounds, concerns, status, projects, total = line.split(",")

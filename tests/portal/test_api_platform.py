@@ -109,7 +109,7 @@ def test_no_origin_may_write(api, method):
 
 @pytest.mark.django_db
 def test_cors_is_limited_to_the_api(client):
-    response = client.get("/", HTTP_ORIGIN="https://data.example.org")
+    response = client.get("/en/", HTTP_ORIGIN="https://data.example.org")
     assert "Access-Control-Allow-Origin" not in response
 
 

@@ -22,7 +22,15 @@ from tests.spreadsheets import csv_file, import_file
 # to TRUNCATE inside the test transaction).
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PAGES = ["/", "/countries/kazakhstan/", "/funding/", "/funding/projects/", "/seminars/", "/dialogues/", "/topics/"]
+PAGES = [
+    "/en/",
+    "/en/countries/kazakhstan/",
+    "/en/funding/",
+    "/en/funding/projects/",
+    "/en/seminars/",
+    "/en/dialogues/",
+    "/en/topics/",
+]
 API = ["/api/v1/projects/", "/api/v1/countries/KZ/", "/api/v1/stats/", "/api/v1/dialogue-rounds/", "/api/v1/seminars/"]
 VARYING = re.compile(r'(nonce|name="csrfmiddlewaretoken" value)="[^"]*"')  # differ on every request
 

@@ -101,7 +101,7 @@ def test_records_outside_the_content_apps_keep_the_cache(funded_country):
     assert generation() == before
 
 
-@pytest.mark.parametrize("path", ["/", "/countries/", "/topics/", "country", "topic"])
+@pytest.mark.parametrize("path", ["/en/", "/en/countries/", "/en/topics/", "country", "topic"])
 def test_aggregate_pages_render_their_content_once_until_the_next_edit(funded_country, client, path):
     topic = make_topic(name="Freedom of expression")
     path = {"country": funded_country.get_absolute_url(), "topic": topic.get_absolute_url()}.get(path, path)
@@ -121,7 +121,7 @@ def test_aggregate_pages_render_their_content_once_until_the_next_edit(funded_co
     )
     after = client.get(path).content.decode()
     assert after != before  # a count, a chart or the timeline shows the new project at once
-    if path not in ("/countries/", "/topics/"):
+    if path not in ("/en/countries/", "/en/topics/"):
         assert "Judicial reform in the regions" in after
 
 
@@ -134,8 +134,8 @@ def test_an_edit_shows_on_the_country_page_at_once(funded_country, client):
 
 
 def test_each_language_has_its_own_cached_content(funded_country, client):
-    assert "Key figures" in client.get("/", headers={"accept-language": "en"}).content.decode()
-    assert "Ключевые показатели" in client.get("/", headers={"accept-language": "ru"}).content.decode()
+    assert "Key figures" in client.get("/en/", headers={"accept-language": "en"}).content.decode()
+    assert "Ключевые показатели" in client.get("/ru/", headers={"accept-language": "ru"}).content.decode()
 
 
 def test_a_lost_generation_starts_a_new_one_rather_than_reusing_old_values(funded_country):
@@ -307,7 +307,9 @@ def unreachable_redis(settings):
     cache_backend._outages.clear()
 
 
-@pytest.mark.parametrize("url", ["/", "/funding/projects/", "/countries/", "/api/v1/projects/", "/search/?q=x"])
+@pytest.mark.parametrize(
+    "url", ["/en/", "/en/funding/projects/", "/en/countries/", "/api/v1/projects/", "/en/search/?q=x"]
+)
 def test_pages_and_api_lists_answer_from_the_database_without_redis(funded_country, unreachable_redis, client, url):
     funded_country.projects.update(title="Judicial reform in the regions")
     assert client.get(url).status_code == 200
@@ -332,7 +334,7 @@ def test_an_unreachable_cache_is_logged_once_a_minute_not_per_request(
     monkeypatch.setattr(cache_backend, "RETRY_SECONDS", 0)  # every operation tries Redis again
     with caplog.at_level(logging.WARNING, logger="dialogues_portal.cache_backend"):
         for _ in range(5):
-            assert client.get("/funding/projects/").status_code == 200
+            assert client.get("/en/funding/projects/").status_code == 200
     reports = [record for record in caplog.records if record.name == "dialogues_portal.cache_backend"]
     assert len(reports) == 1 and "does not answer" in reports[0].getMessage()
 

@@ -44,7 +44,7 @@ def test_listing_shows_published_concerns_with_their_current_status(client, kaza
     concern = make_concern(country=kazakhstan, title="Release of detained journalists", slug="journalists")
     make_entry(concern, held(kazakhstan, 2019), status="commitment", asserted_by="partner_government")
     make_concern(country=kazakhstan, title="Secret draft concern", publication_status=DRAFT)
-    response = client.get("/concerns/")
+    response = client.get("/en/concerns/")
     assert listed(response) == ["journalists"]
     body = response.content.decode()
     assert "Release of detained journalists" in body and "Secret draft concern" not in body
@@ -54,7 +54,7 @@ def test_listing_shows_published_concerns_with_their_current_status(client, kaza
 def test_concern_of_a_draft_country_is_not_listed(client):
     hidden = make_country("XX", name="Hidden country", publication_status=DRAFT)
     make_concern(country=hidden, slug="of-a-draft-country")
-    assert listed(client.get("/concerns/")) == []
+    assert listed(client.get("/en/concerns/")) == []
 
 
 def test_filter_by_country_and_topic(client, kazakhstan, kyrgyzstan):
@@ -62,9 +62,9 @@ def test_filter_by_country_and_topic(client, kazakhstan, kyrgyzstan):
     make_concern(country=kazakhstan, slug="kz-media", topics=[media])
     make_concern(country=kazakhstan, slug="kz-other")
     make_concern(country=kyrgyzstan, slug="kg-media", topics=[media])
-    assert sorted(listed(client.get("/concerns/?country=kz"))) == ["kz-media", "kz-other"]
-    assert sorted(listed(client.get("/concerns/?country=KZ,KG&topic=media-freedom"))) == ["kg-media", "kz-media"]
-    assert listed(client.get("/concerns/?country=KG&topic=media-freedom")) == ["kg-media"]
+    assert sorted(listed(client.get("/en/concerns/?country=kz"))) == ["kz-media", "kz-other"]
+    assert sorted(listed(client.get("/en/concerns/?country=KZ,KG&topic=media-freedom"))) == ["kg-media", "kz-media"]
+    assert listed(client.get("/en/concerns/?country=KG&topic=media-freedom")) == ["kg-media"]
 
 
 def test_filter_by_current_status_reads_the_latest_entry(client, kazakhstan):
@@ -74,18 +74,18 @@ def test_filter_by_current_status_reads_the_latest_entry(client, kazakhstan):
     raised = make_concern(country=kazakhstan, slug="still-raised")
     make_entry(raised, held(kazakhstan, 2011), status="raised")
     make_concern(country=kazakhstan, slug="no-entry")
-    assert listed(client.get("/concerns/?status=raised")) == ["still-raised"]
-    assert listed(client.get("/concerns/?status=resolved")) == ["resolved-since"]
-    assert listed(client.get("/concerns/?status=progress")) == []
+    assert listed(client.get("/en/concerns/?status=raised")) == ["still-raised"]
+    assert listed(client.get("/en/concerns/?status=resolved")) == ["resolved-since"]
+    assert listed(client.get("/en/concerns/?status=progress")) == []
 
 
 def test_filter_by_status_as_of_a_date(client, kazakhstan):
     concern = make_concern(country=kazakhstan, slug="resolved-in-2012")
     make_entry(concern, held(kazakhstan, 2010), status="raised")
     make_entry(concern, held(kazakhstan, 2012), status="resolved")
-    assert listed(client.get("/concerns/?status=raised&as_of=2011-01-01")) == ["resolved-in-2012"]
-    assert listed(client.get("/concerns/?status=raised")) == []
-    response = client.get("/concerns/?as_of=2011-01-01")
+    assert listed(client.get("/en/concerns/?status=raised&as_of=2011-01-01")) == ["resolved-in-2012"]
+    assert listed(client.get("/en/concerns/?status=raised")) == []
+    response = client.get("/en/concerns/?as_of=2011-01-01")
     assert b"?as_of=2011-01-01" in response.content  # the row links to the story as of the same date
 
 
@@ -96,11 +96,11 @@ def test_filter_by_stagnation(client, kazakhstan):
         dialogue_round = held(kazakhstan, year)
         make_entry(stagnant, dialogue_round, status="raised")
         make_entry(moving, dialogue_round, status="raised" if year < 2012 else "progress")
-    assert listed(client.get("/concerns/?stagnant=true")) == ["stagnant"]
-    assert listed(client.get("/concerns/?stagnant=false")) == ["moving"]
+    assert listed(client.get("/en/concerns/?stagnant=true")) == ["stagnant"]
+    assert listed(client.get("/en/concerns/?stagnant=false")) == ["moving"]
     # as of 2011 neither has had three rounds yet
-    assert listed(client.get("/concerns/?stagnant=true&as_of=2011-12-31")) == []
-    assert b"stagnant" in client.get("/concerns/").content
+    assert listed(client.get("/en/concerns/?stagnant=true&as_of=2011-12-31")) == []
+    assert b"stagnant" in client.get("/en/concerns/").content
 
 
 def test_filter_by_years_keeps_concerns_with_an_entry_in_them(client, kazakhstan):
@@ -109,17 +109,17 @@ def test_filter_by_years_keeps_concerns_with_an_entry_in_them(client, kazakhstan
     late = make_concern(country=kazakhstan, slug="late")
     make_entry(late, stated_on=day(2015, 3, 1), status="raised")
     make_entry(late, held(kazakhstan, 2016), status="raised", publication_status=DRAFT)
-    assert listed(client.get("/concerns/?year_from=2010")) == ["late"]
-    assert listed(client.get("/concerns/?year_to=2010")) == ["early"]
-    assert listed(client.get("/concerns/?year_from=2016&year_to=2016")) == []  # a draft entry counts for nothing
-    assert listed(client.get("/concerns/?year_from=2015&as_of=2014-12-31")) == []
+    assert listed(client.get("/en/concerns/?year_from=2010")) == ["late"]
+    assert listed(client.get("/en/concerns/?year_to=2010")) == ["early"]
+    assert listed(client.get("/en/concerns/?year_from=2016&year_to=2016")) == []  # a draft entry counts for nothing
+    assert listed(client.get("/en/concerns/?year_from=2015&as_of=2014-12-31")) == []
 
 
 def test_search_finds_words_of_the_title_and_summary(client, kazakhstan):
     make_concern(country=kazakhstan, slug="torture", title="Investigation of torture allegations")
     make_concern(country=kazakhstan, slug="ngo-law", title="NGO law", summary="Registration of foreign-funded groups")
-    assert listed(client.get("/concerns/?q=torture")) == ["torture"]
-    assert listed(client.get("/concerns/?q=foreign-funded")) == ["ngo-law"]
+    assert listed(client.get("/en/concerns/?q=torture")) == ["torture"]
+    assert listed(client.get("/en/concerns/?q=foreign-funded")) == ["ngo-law"]
 
 
 @pytest.mark.parametrize("query", BAD_FILTERS)
@@ -152,7 +152,7 @@ def test_story_shows_each_step_with_its_source_linked(client, kazakhstan):
         asserted_by="civil_society",
         sources=[briefing],
     )
-    body = client.get("/concerns/journalists/").content.decode()
+    body = client.get("/en/concerns/journalists/").content.decode()
     assert "The EU raised two cases." in body
     assert 'href="https://example.org/readout-2019"' in body and "EEAS readout 2019" in body
     assert 'href="https://example.org/briefing"' in body and "Briefing before the round" in body
@@ -165,17 +165,17 @@ def test_story_as_of_a_date_leaves_out_what_came_after(client, kazakhstan):
     concern = make_concern(country=kazakhstan, slug="story")
     make_entry(concern, held(kazakhstan, 2010), status="raised", statement="First raised.")
     make_entry(concern, held(kazakhstan, 2014), status="resolved", statement="Finally resolved.")
-    response = client.get("/concerns/story/?as_of=2012-01-01")
+    response = client.get("/en/concerns/story/?as_of=2012-01-01")
     assert response.context["state"].current_status == "raised"
     body = response.content.decode()
     assert "First raised." in body and "Finally resolved." not in body
-    assert "Finally resolved." in client.get("/concerns/story/").content.decode()
+    assert "Finally resolved." in client.get("/en/concerns/story/").content.decode()
 
 
 def test_story_with_a_bad_as_of_says_so_and_shows_the_whole_story(client, kazakhstan):
     concern = make_concern(country=kazakhstan, slug="story")
     make_entry(concern, held(kazakhstan, 2014), status="resolved", statement="Finally resolved.")
-    response = client.get("/concerns/story/?as_of=2021-13-45")
+    response = client.get("/en/concerns/story/?as_of=2021-13-45")
     assert response.status_code == 200
     assert response.context["as_of"] is None and response.context["as_of_error"]
     assert b'aria-invalid="true"' in response.content and b"Finally resolved." in response.content
@@ -183,14 +183,14 @@ def test_story_with_a_bad_as_of_says_so_and_shows_the_whole_story(client, kazakh
 
 def test_draft_concern_is_404_for_the_public(client, kazakhstan):
     make_concern(country=kazakhstan, slug="draft", publication_status=DRAFT)
-    assert client.get("/concerns/draft/").status_code == 404
-    assert client.get("/concerns/nowhere/").status_code == 404
+    assert client.get("/en/concerns/draft/").status_code == 404
+    assert client.get("/en/concerns/nowhere/").status_code == 404
 
 
 def test_concern_of_a_draft_country_is_404_for_the_public(client):
     hidden = make_country("XX", name="Hidden country", publication_status=DRAFT)
     make_concern(country=hidden, slug="of-a-draft-country")
-    assert client.get("/concerns/of-a-draft-country/").status_code == 404
+    assert client.get("/en/concerns/of-a-draft-country/").status_code == 404
 
 
 def test_story_counts_a_packages_total_once(client, kazakhstan):
@@ -200,7 +200,7 @@ def test_story_counts_a_packages_total_once(client, kazakhstan):
         make_project(programme=package.programme, call=package, countries=[kazakhstan], eu_contribution_eur=amount)
     for project in Project.objects.all():
         project.concerns.add(concern)
-    response = client.get("/concerns/funded/")
+    response = client.get("/en/concerns/funded/")
     assert response.context["contribution"].total == Decimal("1200000")
     assert response.context["contribution"].packages_counted == 1
 
@@ -216,7 +216,7 @@ def test_country_concerns_are_grouped_by_current_status(client, kazakhstan, kyrg
     make_concern(country=kazakhstan, title="Nothing yet")
     make_concern(country=kazakhstan, title="Draft one", publication_status=DRAFT)
     make_concern(country=kyrgyzstan, title="Another country's")
-    response = client.get("/countries/kazakhstan/concerns/")
+    response = client.get("/en/countries/kazakhstan/concerns/")
     groups = {str(label): [c.title for c, _state in rows] for label, rows in response.context["groups"]}
     assert groups == {"raised": ["Still raised"], "resolved": ["Now resolved"]}
     assert [c.title for c, _state in response.context["unrecorded"]] == ["Nothing yet"]
@@ -228,16 +228,16 @@ def test_country_concerns_as_of_a_date_and_a_bad_date(client, kazakhstan):
     concern = make_concern(country=kazakhstan, title="Resolved in 2012")
     make_entry(concern, held(kazakhstan, 2010), status="raised")
     make_entry(concern, held(kazakhstan, 2012), status="resolved")
-    as_of = client.get("/countries/kazakhstan/concerns/?as_of=2011-01-01")
+    as_of = client.get("/en/countries/kazakhstan/concerns/?as_of=2011-01-01")
     assert [str(label) for label, _rows in as_of.context["groups"]] == ["raised"]
-    bad = client.get("/countries/kazakhstan/concerns/?as_of=2021-13-45")
+    bad = client.get("/en/countries/kazakhstan/concerns/?as_of=2021-13-45")
     assert bad.status_code == 200 and bad.context["as_of_error"]
     assert [str(label) for label, _rows in bad.context["groups"]] == ["resolved"]
 
 
 def test_country_concerns_of_a_draft_country_is_404(client):
     make_country("XX", slug="hidden", publication_status=DRAFT)
-    assert client.get("/countries/hidden/concerns/").status_code == 404
+    assert client.get("/en/countries/hidden/concerns/").status_code == 404
 
 
 # --- The matrix, checked record by record ----------------------------------------------------------
@@ -371,7 +371,7 @@ def expected_contribution(projects):
 def test_matrix_page_figures_agree_with_the_records(client, seed):
     random_record(seed)
     expected = expected_matrix()
-    response = client.get("/matrix/")
+    response = client.get("/en/matrix/")
     assert response.status_code == 200
     table = response.context["table"]
     assert [c.iso_code for c in table.countries] == ["KG", "KZ", "TJ"]  # by name; not the draft one
@@ -395,7 +395,7 @@ def test_matrix_page_figures_agree_with_the_records(client, seed):
 def test_matrix_csv_agrees_with_the_records(client, seed):
     random_record(seed)
     expected = expected_matrix()
-    response = client.get("/matrix/export.csv")
+    response = client.get("/en/matrix/export.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -427,7 +427,7 @@ def test_matrix_counts_a_round_raising_a_topic_once_and_not_a_not_mentioned(clie
     make_entry(concern, both, status="raised")
     make_entry(concern, silent, status="not_mentioned")
     make_entry(concern, draft, status="resolved")
-    cell = client.get("/matrix/").context["table"].cells[(kazakhstan.pk, topic.pk)]
+    cell = client.get("/en/matrix/").context["table"].cells[(kazakhstan.pk, topic.pk)]
     assert (cell.rounds, cell.concerns, cell.latest_status) == (1, 1, "not_mentioned")
 
 
@@ -457,7 +457,7 @@ def history(kazakhstan, kyrgyzstan):
 
 
 def test_status_changes_feed_carries_changes_not_repeats_nor_drafts(client, history):
-    response = client.get("/feeds/status-changes/")
+    response = client.get("/en/feeds/status-changes/")
     assert response["Content-Type"].startswith("application/atom+xml")
     body = response.content.decode()
     assert entry_ids(body) == {history["first"], history["changed"], history["elsewhere"]}
@@ -465,25 +465,27 @@ def test_status_changes_feed_carries_changes_not_repeats_nor_drafts(client, hist
 
 
 def test_concern_feed_has_only_that_concerns_changes(client, history):
-    body = client.get("/concerns/kz-concern/feed/").content.decode()
+    body = client.get("/en/concerns/kz-concern/feed/").content.decode()
     assert entry_ids(body) == {history["first"], history["changed"]}
-    assert client.get("/concerns/draft-concern/feed/").status_code == 404
+    assert client.get("/en/concerns/draft-concern/feed/").status_code == 404
 
 
 def test_country_status_feed_has_only_that_countrys_changes(client, history):
-    assert entry_ids(client.get("/countries/kazakhstan/concerns/feed/").content.decode()) == {
+    assert entry_ids(client.get("/en/countries/kazakhstan/concerns/feed/").content.decode()) == {
         history["first"],
         history["changed"],
     }
-    assert entry_ids(client.get("/countries/kyrgyz-republic/concerns/feed/").content.decode()) == {history["elsewhere"]}
+    assert entry_ids(client.get("/en/countries/kyrgyz-republic/concerns/feed/").content.decode()) == {
+        history["elsewhere"]
+    }
 
 
 def test_status_feeds_leave_out_a_draft_countrys_concerns(client):
     hidden = make_country("XX", slug="hidden", publication_status=DRAFT)
     entry = make_entry(make_concern(country=hidden, slug="hidden-concern"), held(hidden, 2010))
-    assert entry.pk not in entry_ids(client.get("/feeds/status-changes/").content.decode())
-    assert client.get("/countries/hidden/concerns/feed/").status_code == 404
-    assert client.get("/concerns/hidden-concern/feed/").status_code == 404
+    assert entry.pk not in entry_ids(client.get("/en/feeds/status-changes/").content.decode())
+    assert client.get("/en/countries/hidden/concerns/feed/").status_code == 404
+    assert client.get("/en/concerns/hidden-concern/feed/").status_code == 404
 
 
 # --- Queries that do not grow with the rows --------------------------------------------------------------
@@ -522,26 +524,29 @@ QUERY_BUDGETS = [
     # count (1), per-option counts of country and topic (2), the country and topic options (2), the
     # page of concerns with their country and current status (1), their topics (1) and sources (1),
     # their public entries (1) and their countries' rounds (1)
-    ("/concerns/", 10),
+    ("/en/concerns/", 10),
     # as above, plus validating the country and topic (2); for `stagnant`: the filtered concerns (1)
     # with their topics and sources (2), their entries (1) and rounds (1)
-    ("/concerns/?country=KZ&topic=torture&status=raised&stagnant=true&year_from=1990&as_of=2030-01-01&q=Concern", 17),
+    (
+        "/en/concerns/?country=KZ&topic=torture&status=raised&stagnant=true&year_from=1990&as_of=2030-01-01&q=Concern",
+        17,
+    ),
     # the concern with its country (1), topics (1), sources (1); its entries with their rounds (1), their
     # sources (1), citations (1) and the content type of those (1, cached once read); the country's rounds
     # (1); the projects (1) with their countries, topics and sources (3); seminars (1); recommendations (1)
-    ("/concerns/{slug}/", 14),
-    ("/concerns/{slug}/?as_of=2010-01-01", 14),
+    ("/en/concerns/{slug}/", 14),
+    ("/en/concerns/{slug}/?as_of=2010-01-01", 14),
     # the country (1), its concerns (1) with their sources (1), their entries (1), the country's rounds (1)
-    ("/countries/kazakhstan/concerns/", 5),
+    ("/en/countries/kazakhstan/concerns/", 5),
     # countries (1), topics (1), rounds' topics (1), concerns' topics (1), entries (1), projects (1) with
     # their countries (1) and topics (1); the package's members for the known contribution (1 a cell)
-    ("/matrix/", 9),
-    ("/matrix/export.csv", 9),
+    ("/en/matrix/", 9),
+    ("/en/matrix/export.csv", 9),
     # concerns (1), their entries (1) with sources (1) and citations (1), the countries' rounds (1);
     # the feed's concern or country (1)
-    ("/feeds/status-changes/", 6),
-    ("/concerns/{slug}/feed/", 7),
-    ("/countries/kazakhstan/concerns/feed/", 7),
+    ("/en/feeds/status-changes/", 6),
+    ("/en/concerns/{slug}/feed/", 7),
+    ("/en/countries/kazakhstan/concerns/feed/", 7),
 ]
 
 
@@ -568,11 +573,11 @@ def test_matrix_queries_do_not_grow_with_its_cells(client, django_assert_max_num
         make_project(programme=programme, call=package, countries=[country], topics=[topic])
     # as for /matrix/ above: 8, and the members of the cells' packages (1)
     with django_assert_max_num_queries(9):
-        response = client.get("/matrix/")
+        response = client.get("/en/matrix/")
     assert len(response.context["table"].topics) == cells
 
 
 def test_matrix_csv_names_that_start_a_formula_get_an_apostrophe(client, kazakhstan):
     held(kazakhstan, 2010, topics=[make_topic(name="=HYPERLINK(1)", slug="formula")])
-    rows = list(csv.reader(io.StringIO(client.get("/matrix/export.csv").content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(client.get("/en/matrix/export.csv").content.decode("utf-8-sig"))))
     assert [row[3] for row in rows[1:]] == ["'=HYPERLINK(1)"]

@@ -31,7 +31,7 @@ def a_round(db):
     return make_round(country=make_country("KZ", name="Kazakhstan", slug="kazakhstan"))
 
 
-@pytest.mark.parametrize("url", ["/", "/dialogues/", "/funding/projects/", "/countries/kazakhstan/"])
+@pytest.mark.parametrize("url", ["/en/", "/en/dialogues/", "/en/funding/projects/", "/en/countries/kazakhstan/"])
 def test_a_page_is_a_503_with_a_clear_page(a_round, url):
     with database_down():
         response = Client().get(url)
@@ -55,14 +55,16 @@ def test_an_editors_page_is_a_503_when_even_the_session_cannot_be_read(a_round, 
     # the session and the account are read by a middleware, before any view runs
     editor_client.raise_request_exception = False  # as a server: the error is a response
     with database_down():
-        response = editor_client.get("/dialogues/")
+        response = editor_client.get("/en/dialogues/")
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
     assert "Temporarily unavailable" in response.content.decode()
     assert int(response["Content-Length"]) == len(response.content)
 
 
-@pytest.mark.parametrize("url", ["/dialogues/export.csv", "/dialogues/export.json", "/funding/projects/export.csv"])
+@pytest.mark.parametrize(
+    "url", ["/en/dialogues/export.csv", "/en/dialogues/export.json", "/en/funding/projects/export.csv"]
+)
 def test_an_export_fails_before_it_starts_streaming(a_round, url):
     with database_down():
         response = Client().get(url)
@@ -71,7 +73,7 @@ def test_an_export_fails_before_it_starts_streaming(a_round, url):
 
 
 def test_an_export_still_streams_every_row_when_the_database_answers(a_round):
-    response = Client().get("/dialogues/export.csv")
+    response = Client().get("/en/dialogues/export.csv")
     assert response.status_code == 200 and response.streaming
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == 2 and lines[1].startswith(str(a_round.pk))
@@ -79,6 +81,6 @@ def test_an_export_still_streams_every_row_when_the_database_answers(a_round):
 
 def test_the_page_speaks_the_visitors_language(a_round):
     with database_down():
-        response = Client(headers={"accept-language": "ru"}).get("/dialogues/")
+        response = Client(headers={"accept-language": "ru"}).get("/ru/dialogues/")
     assert response.status_code == 503
     assert "Временно недоступно" in response.content.decode()

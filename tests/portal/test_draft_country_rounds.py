@@ -30,15 +30,15 @@ def hidden_round():
 
 
 PAGES = [
-    "/",
-    "/dialogues/",
-    "/dialogues/export.csv",
-    "/dialogues/export.json",
-    "/dialogues/export.xlsx",
-    "/feeds/latest/",
-    "/feeds/dialogues/",
-    "/search/?q=assembly",
-    "/topics/freedom-of-assembly/",
+    "/en/",
+    "/en/dialogues/",
+    "/en/dialogues/export.csv",
+    "/en/dialogues/export.json",
+    "/en/dialogues/export.xlsx",
+    "/en/feeds/latest/",
+    "/en/feeds/dialogues/",
+    "/en/search/?q=assembly",
+    "/en/topics/freedom-of-assembly/",
     "/sitemap.xml",
     "/api/v1/dialogue-rounds/",
 ]

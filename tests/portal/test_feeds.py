@@ -11,7 +11,7 @@ def test_latest_feed_is_atom_with_all_three_kinds(client):
     make_round(summary="A round")
     make_seminar(title="A seminar")
     make_project(title="A project")
-    response = client.get("/feeds/latest/")
+    response = client.get("/en/feeds/latest/")
     assert response["Content-Type"].startswith("application/atom+xml")
     body = response.content.decode()
     assert "Seminar: A seminar" in body and "Project: A project" in body and "Dialogue round:" in body
@@ -20,7 +20,7 @@ def test_latest_feed_is_atom_with_all_three_kinds(client):
 def test_feeds_never_carry_drafts(client):
     make_seminar(title="Draft seminar", publication_status=DRAFT)
     make_project(title="Draft project", publication_status=DRAFT)
-    for path in ("/feeds/latest/", "/feeds/seminars/", "/feeds/projects/"):
+    for path in ("/en/feeds/latest/", "/en/feeds/seminars/", "/en/feeds/projects/"):
         body = client.get(path).content.decode()
         assert "Draft seminar" not in body and "Draft project" not in body
 
@@ -29,14 +29,14 @@ def test_country_feed_has_only_that_country(client):
     kz, tj = make_country(slug="kazakhstan"), make_country(slug="tajikistan")
     make_seminar(title="In Kazakhstan", countries=[kz])
     make_seminar(title="In Tajikistan", countries=[tj])
-    body = client.get("/countries/kazakhstan/feed/").content.decode()
+    body = client.get("/en/countries/kazakhstan/feed/").content.decode()
     assert "In Kazakhstan" in body and "In Tajikistan" not in body
 
 
 def test_feed_of_unknown_or_draft_country_is_404(client):
     make_country(slug="hidden", publication_status=DRAFT)
-    assert client.get("/countries/hidden/feed/").status_code == 404
-    assert client.get("/countries/nowhere/feed/").status_code == 404
+    assert client.get("/en/countries/hidden/feed/").status_code == 404
+    assert client.get("/en/countries/nowhere/feed/").status_code == 404
 
 
 @pytest.mark.parametrize("rows", [1, 55])
@@ -45,12 +45,12 @@ def test_feed_of_unknown_or_draft_country_is_404(client):
     [
         # rounds with country, topics, sources (3); seminars with round, countries, topics,
         # sources (4); projects with programme and call, countries, topics, sources (4)
-        ("/feeds/latest/", 11),
-        ("/feeds/dialogues/", 3),
-        ("/feeds/seminars/", 4),
-        ("/feeds/projects/", 4),
+        ("/en/feeds/latest/", 11),
+        ("/en/feeds/dialogues/", 3),
+        ("/en/feeds/seminars/", 4),
+        ("/en/feeds/projects/", 4),
         # the country (1), then as the latest feed (11)
-        ("/countries/{country}/feed/", 12),
+        ("/en/countries/{country}/feed/", 12),
     ],
 )
 def test_feeds_make_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows, path, queries):
@@ -61,11 +61,11 @@ def test_feeds_make_a_fixed_number_of_queries(client, django_assert_max_num_quer
 
 # The status-changes feeds need a concern's entries to carry anything (tests/portal/test_concerns.py).
 FEEDS = [
-    "/feeds/latest/",
-    "/feeds/dialogues/",
-    "/feeds/seminars/",
-    "/feeds/projects/",
-    "/countries/{country}/feed/",
+    "/en/feeds/latest/",
+    "/en/feeds/dialogues/",
+    "/en/feeds/seminars/",
+    "/en/feeds/projects/",
+    "/en/countries/{country}/feed/",
 ]
 
 

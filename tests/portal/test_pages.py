@@ -20,7 +20,16 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/countries/", "/topics/", "/dialogues/", "/seminars/", "/funding/", "/funding/projects/", "/search/?q=x"]
+PAGES = [
+    "/en/",
+    "/en/countries/",
+    "/en/topics/",
+    "/en/dialogues/",
+    "/en/seminars/",
+    "/en/funding/",
+    "/en/funding/projects/",
+    "/en/search/?q=x",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -45,19 +54,19 @@ def test_every_real_record_has_a_page(client, real_data_shared):
 
 
 def test_newcomer_questions_are_answered_by_the_real_data(client, real_data_shared):
-    turkmenistan = client.get("/countries/turkmenistan/").content.decode()
+    turkmenistan = client.get("/en/countries/turkmenistan/").content.decode()
     assert "Topics the EU raises with Turkmenistan" in turkmenistan
     assert "Rights of the child" in turkmenistan
-    countries = client.get("/countries/").content.decode()
+    countries = client.get("/en/countries/").content.decode()
     for start in ("October 2008", "2005", "2007"):
         assert start in countries
-    seminars_2009 = client.get("/seminars/?year_from=2009&year_to=2009")
+    seminars_2009 = client.get("/en/seminars/?year_from=2009&year_to=2009")
     assert seminars_2009.context["paginator"].count == 3
     # the five projects announced in January 2010: "to be implemented", so no start date is known
-    projects = client.get("/funding/projects/?country=KZ&programme=eidhr")
+    projects = client.get("/en/funding/projects/?country=KZ&programme=eidhr")
     titles = {project.title for project in projects.context["object_list"]}
     assert "Promotion of press freedom and media legislation reform" in titles
-    eidhr = client.get("/funding/programmes/eidhr/").content.decode()
+    eidhr = client.get("/en/funding/programmes/eidhr/").content.decode()
     assert "€670,000" in eidhr and "€1,200,000" in eidhr  # the five new ones, and the package of eight
 
 
@@ -67,7 +76,7 @@ def test_home_shows_key_figures_counting_a_calls_total_once(client):
         make_project(programme=call.programme, call=call, eu_contribution_eur=Decimal("100"))
     make_project(eu_contribution_eur=Decimal("30000"))
     make_project(eu_contribution_eur=Decimal("999"), publication_status=DRAFT)
-    response = client.get("/")
+    response = client.get("/en/")
     assert response.context["figures"]["projects"] == 4
     assert response.context["figures"]["contribution"] == Decimal("700000")
     assert "€700,000" in response.content.decode()
@@ -75,7 +84,7 @@ def test_home_shows_key_figures_counting_a_calls_total_once(client):
 
 def test_home_shows_unknown_contribution_when_nothing_is_known(client):
     make_project()
-    assert response_text(client, "/").count("€0") == 0
+    assert response_text(client, "/en/").count("€0") == 0
 
 
 def response_text(client, path):
@@ -89,7 +98,7 @@ def test_country_page_timeline_interleaves_rounds_seminars_and_projects(client):
     make_project(
         countries=[country], title="Media project", starts_on=datetime.date(2010, 1, 1), starts_on_precision="month"
     )
-    timeline = client.get("/countries/kazakhstan/").context["timeline"]
+    timeline = client.get("/en/countries/kazakhstan/").context["timeline"]
     assert [entry.kind for entry in timeline] == ["round", "seminar", "project"]
 
 
@@ -97,7 +106,7 @@ def test_country_page_shows_contribution_by_programme_and_year(client):
     country = make_country(slug="kz")
     programme = make_programme(name="EIDHR")
     make_call(programme=programme, country=country, year=2010, total_amount_eur=Decimal("670000"))
-    html = response_text(client, "/countries/kz/")
+    html = response_text(client, "/en/countries/kz/")
     assert "Known EU contribution by programme and year" in html
     assert "€670,000" in html
 
@@ -107,7 +116,7 @@ def test_topic_page_gathers_the_theme_across_countries(client):
     make_round(country=make_country(name="Kazakhstan"), topics=[topic])
     make_seminar(countries=[make_country(name="Tajikistan")], topics=[topic], title="Dushanbe seminar")
     make_seminar(topics=[topic], title="Draft seminar", publication_status=DRAFT)
-    html = response_text(client, "/topics/media-freedom/")
+    html = response_text(client, "/en/topics/media-freedom/")
     assert "Kazakhstan" in html and "Dushanbe seminar" in html
     assert "Draft seminar" not in html
 
@@ -116,7 +125,7 @@ def test_search_groups_results_by_type(client):
     make_seminar(title="Seminar on torture prevention")
     make_project(title="Torture prevention monitoring")
     make_project(title="Draft torture project", publication_status=DRAFT)
-    response = client.get("/search/?q=torture")
+    response = client.get("/en/search/?q=torture")
     labels = [str(group["label"]) for group in response.context["groups"]]
     assert labels == ["Seminars", "Projects"]
     assert "Draft torture project" not in response.content.decode()
@@ -127,12 +136,14 @@ def test_search_groups_results_by_type(client):
 )
 def test_search_never_fails(client, query):
     make_seminar()
-    response = client.get("/search/", {"q": query})
+    response = client.get("/en/search/", {"q": query})
     assert response.status_code == 200
     assert b"<script>alert" not in response.content
 
 
-@pytest.mark.parametrize("path", ["/countries/atlantis/", "/topics/no-such-topic/", "/countries/" + "x" * 500 + "/"])
+@pytest.mark.parametrize(
+    "path", ["/en/countries/atlantis/", "/en/topics/no-such-topic/", "/en/countries/" + "x" * 500 + "/"]
+)
 def test_unknown_country_or_topic_is_404_with_the_custom_page(client, path):
     response = client.get(path)
     assert response.status_code == 404
@@ -147,11 +158,11 @@ def test_draft_country_and_topic_are_404(client):
 
 
 def test_charts_are_svg_with_a_table(client, real_data_shared):
-    html = response_text(client, "/")
+    html = response_text(client, "/en/")
     assert html.count("<svg") == 3
     assert html.count("<table") >= 3
     assert "Known EU contribution by country" in html
-    topics = response_text(client, "/topics/")
+    topics = response_text(client, "/en/topics/")
     assert "Topic attention per country" in topics and "<svg" in topics
 
 
@@ -162,25 +173,25 @@ def test_charts_are_svg_with_a_table(client, real_data_shared):
         # counts of rounds, seminars, projects (3); known contribution overall and per country (3 + 3
         # per country); countries (1); latest rounds, seminars, projects with their prefetches (10);
         # activity per year (2)
-        ("/", 25),
+        ("/en/", 25),
         # countries with sources (2); counts of rounds, seminars and projects (3)
-        ("/countries/", 5),
+        ("/en/countries/", 5),
         # the country (1) with sources and agenda (2), its citations (1); how many rounds,
         # seminars, projects (3); the latest of each with
         # prefetches (3 + 4 + 4); calls with places, sources and citations (4); known
         # contribution (3); topics raised most: per kind (3) and the topics (1); its concerns (1),
         # their entries and the country's rounds (2); the latest and earliest round (2); stated
         # figures (1, their sources when there are some)
-        ("/countries/{country}/", 36),
+        ("/en/countries/{country}/", 36),
         # topics (1); records per topic, one per relation (4); countries (1); attention: agenda (1),
         # rounds (1), seminars by topic and country (1), projects by topic and country (1)
-        ("/topics/", 12),
+        ("/en/topics/", 12),
         # the topic (1) with sources (1); agenda countries (1); how many rounds, seminars, projects
         # (3); the latest of each with prefetches (11); its concerns (1), their entries and their
         # countries' rounds (2)
-        ("/topics/{topic}/", 20),
+        ("/en/topics/{topic}/", 20),
         # for each of six record types: a count, and the first results with prefetches (at most)
-        ("/search/?q=Seminar", 14),
+        ("/en/search/?q=Seminar", 14),
     ],
 )
 def test_pages_make_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows, path, queries):
@@ -204,7 +215,7 @@ def test_a_long_story_shows_the_latest_records_and_says_it_cut(client, monkeypat
             starts_on_precision="year",
         )
     with translation.override("en"):
-        html = client.get("/countries/kazakhstan/").content.decode()
+        html = client.get("/en/countries/kazakhstan/").content.decode()
     shown = [year for year in range(2001, 2006) if f"Project of {year}" in html]
     assert shown == [2003, 2004, 2005]  # the latest three
     assert "The timeline shows the latest 3 records of each kind" in html

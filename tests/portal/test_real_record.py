@@ -170,7 +170,7 @@ def test_sub_committee_meetings_are_not_counted_in_the_dialogue_series(loaded, a
     assert {row["series"] for row in rows} == {"dialogue"}
     rows = results(api.get("/api/v1/dialogue-rounds/?country=UZ&series=subcommittee&page_size=100"))
     assert len(rows) == committee and 21 in {row["sequence_number"] for row in rows}
-    assert client.get("/dialogues/?country=UZ&series=dialogue").context["paginator"].count == dialogue
+    assert client.get("/en/dialogues/?country=UZ&series=dialogue").context["paginator"].count == dialogue
 
 
 def test_the_eidhr_2009_package_counts_its_eur_1200000_once(loaded):

@@ -16,7 +16,7 @@ def text(response):
 
 
 def test_the_home_page_says_how_each_dialogue_began_not_regular_dialogues_since_2005(client, real_data):
-    html = text(client.get("/"))
+    html = text(client.get("/en/"))
     assert "Since 2005 the European Union has held regular human rights dialogues" not in html
     for fact in ("ad hoc dialogue from 2005", "formally agreed, in 2007", "first held in October 2008"):
         assert fact in html
@@ -24,9 +24,9 @@ def test_the_home_page_says_how_each_dialogue_began_not_regular_dialogues_since_
 
 def test_seminar_exports_keep_the_qualifier_of_a_number(client):
     make_seminar(participating_organisations=70, participating_organisations_qualifier="more_than")
-    row = next(csv.DictReader(io.StringIO(text(client.get("/seminars/export.csv")))))
+    row = next(csv.DictReader(io.StringIO(text(client.get("/en/seminars/export.csv")))))
     assert (row["participating_organisations"], row["participating_organisations_qualifier"]) == ("70", "more_than")
-    (record,) = json.loads(text(client.get("/seminars/export.json")))
+    (record,) = json.loads(text(client.get("/en/seminars/export.json")))
     assert (record["participating_organisations"], record["participating_organisations_qualifier"]) == (70, "more_than")
 
 

@@ -55,9 +55,9 @@ def test_a_nul_byte_in_a_filter_is_a_field_error(records):
 @pytest.mark.parametrize(
     "path",
     [
-        "/search/?q=%00",
-        "/funding/projects/?q=%00",
-        "/dialogues/?country=%00",
+        "/en/search/?q=%00",
+        "/en/funding/projects/?q=%00",
+        "/en/dialogues/?country=%00",
         "/api/v1/projects/?q=%00",
         "/api/v1/projects/?cursor=%00",
         "/api/v1/projects/?ordering=%00",
@@ -68,7 +68,7 @@ def test_a_nul_byte_in_a_query_is_never_a_500(records, path):
     assert Client(raise_request_exception=False).get(path).status_code < 500
 
 
-@pytest.mark.parametrize("path", ["/countries/%00/", "/topics/rule-of-law%00/", "/funding/programmes/%00/"])
+@pytest.mark.parametrize("path", ["/en/countries/%00/", "/en/topics/rule-of-law%00/", "/en/funding/programmes/%00/"])
 def test_a_nul_byte_in_a_page_path_is_the_404_page(records, path):
     assert_html_error(Client(raise_request_exception=False).get(path), 404)
 
@@ -141,19 +141,19 @@ def test_a_server_error_on_a_page_is_the_500_page(monkeypatch):
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(countries.CountryListView, "get", fail)
-    assert_html_error(Client(raise_request_exception=False).get("/countries/"), 500)
+    assert_html_error(Client(raise_request_exception=False).get("/en/countries/"), 500)
 
 
 EVERYWHERE = [
-    "/",
-    "/countries/kazakhstan/",
-    "/feeds/latest/",
-    "/countries/kazakhstan/feed/",
-    "/feeds/status-changes/",
+    "/en/",
+    "/en/countries/kazakhstan/",
+    "/en/feeds/latest/",
+    "/en/countries/kazakhstan/feed/",
+    "/en/feeds/status-changes/",
     "/sitemap.xml",
     "/robots.txt",
-    "/funding/projects/export.csv",
-    "/matrix/export.csv",
+    "/en/funding/projects/export.csv",
+    "/en/matrix/export.csv",
     "/static/css/portal.css",
     "/healthz",
     "/api/v1/",

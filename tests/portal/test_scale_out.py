@@ -171,7 +171,7 @@ def test_visitors_pages_stored_for_the_next_visitors_are_rendered_from_the_prima
     settings.PUBLIC_RESPONSE_CACHE = True
     make_project(title="Prison monitoring")
     _wait_for_replication()
-    for url in ("/funding/projects/", "/api/v1/projects/"):
+    for url in ("/en/funding/projects/", "/api/v1/projects/"):
         with CaptureQueriesContext(connections["default"]) as on_primary, CaptureQueriesContext(replica) as on_replica:
             assert "Prison monitoring" in client.get(url).content.decode()
         assert (len(on_primary) > 0, len(on_replica)) == (True, 0), url
@@ -186,15 +186,15 @@ def test_visitors_pages_are_read_from_the_replica_and_editors_from_the_primary(r
     default = connections["default"]
     make_project(title="Prison monitoring")
     _wait_for_replication()
-    client.get("/funding/projects/")  # computes the listing's form and counts for the cache, from the primary
+    client.get("/en/funding/projects/")  # computes the listing's form and counts for the cache, from the primary
     with CaptureQueriesContext(default) as on_primary, CaptureQueriesContext(replica) as on_replica:
-        assert "Prison monitoring" in client.get("/funding/projects/").content.decode()
+        assert "Prison monitoring" in client.get("/en/funding/projects/").content.decode()
     assert len(on_replica) > 0  # the page of rows
     assert len(on_primary) == 0  # a visitor without a session costs the primary nothing
 
     client.force_login(editor)
     with CaptureQueriesContext(default) as on_primary, CaptureQueriesContext(replica) as on_replica:
-        assert client.get("/funding/projects/").status_code == 200
+        assert client.get("/en/funding/projects/").status_code == 200
         assert client.get("/admin/").status_code == 200
     assert len(on_primary) > 0
     assert len(on_replica) == 0  # an editor always sees their own changes, whatever the lag

@@ -15,7 +15,7 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 RESPONSES = {
-    "page": "/",
+    "page": "/en/",
     "api": "/api/v1/",
     "static": "/static/css/portal.css",
     "not found": "/no-such-page/",
@@ -48,7 +48,14 @@ def test_security_headers_on_every_kind_of_response(real_data_shared, production
 
 
 def test_pages_have_no_inline_scripts_or_styles(real_data_shared):
-    for url in ("/", "/countries/kazakhstan/", "/funding/projects/", "/seminars/", "/dialogues/", "/admin/login/"):
+    for url in (
+        "/en/",
+        "/en/countries/kazakhstan/",
+        "/en/funding/projects/",
+        "/en/seminars/",
+        "/en/dialogues/",
+        "/admin/login/",
+    ):
         html = Client().get(url).content.decode()
         assert not re.search(r"\sstyle=", html), url
         for tag in re.findall(r"<(?:script|style)\b[^>]*>", html):

@@ -16,7 +16,7 @@ def test_sitemap_lists_published_records_only(client):
     assert public.get_absolute_url() in body
     assert draft.get_absolute_url() not in body
     assert hidden_project.get_absolute_url() not in body
-    assert "/countries/" in body
+    assert "/en/countries/" in body
 
 
 def test_robots_txt_points_at_the_sitemap(client):
@@ -40,7 +40,7 @@ def test_custom_500_page(settings):
         from django.urls import clear_url_caches
 
         clear_url_caches()
-        response = Client(raise_request_exception=False).get("/__broken__/")
+        response = Client(raise_request_exception=False).get("/en/__broken__/")
     finally:
         public_urls.urlpatterns.pop(0)
         clear_url_caches()

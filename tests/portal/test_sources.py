@@ -15,7 +15,7 @@ def test_a_source_page_lists_what_cites_it_and_hides_drafts(client):
     make_round(sources=[source], publication_status=DRAFT)
     html = client.get(source.get_absolute_url()).content.decode()
     assert 'href="https://example.org/readout"' in html
-    assert len(re.findall(r'href="/dialogues/\d+/"', html)) == 1  # the published round only
+    assert len(re.findall(r'href="/en/dialogues/\d+/"', html)) == 1  # the published round only
     assert client.get(make_source(publication_status=DRAFT).get_absolute_url()).status_code == 404
 
 
@@ -34,4 +34,4 @@ def test_the_sources_listing_makes_a_fixed_number_of_queries(client, django_asse
         make_source()
     # the filter form, the count and the page of sources (<= 4 with the session-free request)
     with django_assert_max_num_queries(4):
-        assert client.get("/sources/").status_code == 200
+        assert client.get("/en/sources/").status_code == 200

@@ -18,7 +18,7 @@ def content(response):
 
 def test_json_export_lists_countries_and_dates(client):
     make_seminar(title="Almaty seminar", countries=[make_country("KZ")])
-    rows = json.loads(content(client.get("/seminars/export.json?country=KZ")))
+    rows = json.loads(content(client.get("/en/seminars/export.json?country=KZ")))
     assert rows[0]["title"] == "Almaty seminar"
     assert rows[0]["countries"] == "KZ"
     assert rows[0]["held"] == "2009-06"
@@ -27,7 +27,7 @@ def test_json_export_lists_countries_and_dates(client):
 def test_csv_export_leaves_out_drafts_and_draft_rounds(client):
     make_seminar(title="Draft seminar", publication_status=DRAFT)
     make_seminar(title="Public seminar", dialogue_round=make_round(publication_status=DRAFT))
-    rows = list(csv.DictReader(io.StringIO(content(client.get("/seminars/export.csv")))))
+    rows = list(csv.DictReader(io.StringIO(content(client.get("/en/seminars/export.csv")))))
     assert [row["title"] for row in rows] == ["Public seminar"]
     assert rows[0]["dialogue_round"] == ""
 
@@ -37,7 +37,7 @@ def test_export_makes_a_fixed_number_of_queries(client, django_assert_max_num_qu
     make_records(rows)
     # one batch of seminars with their round (1), prefetched countries, topics, sources (3)
     with django_assert_max_num_queries(4):
-        content(client.get("/seminars/export.csv"))
+        content(client.get("/en/seminars/export.csv"))
 
 
 def xlsx_records(response):
@@ -50,7 +50,7 @@ def test_xlsx_keeps_a_numbers_qualifier_and_leaves_out_drafts(client):
         title="Public seminar", participating_organisations=70, participating_organisations_qualifier="more_than"
     )
     make_seminar(title="Draft seminar", publication_status=DRAFT)
-    [record] = xlsx_records(client.get("/seminars/export.xlsx"))
+    [record] = xlsx_records(client.get("/en/seminars/export.xlsx"))
     assert record["title"] == "Public seminar"
     assert (record["participating_organisations"], record["participating_organisations_qualifier"]) == (
         70,

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_listing_and_year_filter(client):
     make_seminar(title="Seminar in 2009", held_on=datetime.date(2009, 6, 1))
     make_seminar(title="Forum in 2019", held_on=datetime.date(2019, 1, 1), held_on_precision="year")
-    response = client.get("/seminars/?year_from=2009&year_to=2009")
+    response = client.get("/en/seminars/?year_from=2009&year_to=2009")
     assert response.status_code == 200
     assert b"Seminar in 2009" in response.content
     assert b"Forum in 2019" not in response.content
@@ -20,12 +20,12 @@ def test_listing_and_year_filter(client):
 
 def test_undated_seminar_shows_the_sources_words(client):
     make_seminar(title="Almaty seminar", held_on=None, held_on_precision="", date_note="opened on a Wednesday")
-    assert b"opened on a Wednesday" in client.get("/seminars/").content
+    assert b"opened on a Wednesday" in client.get("/en/seminars/").content
 
 
 def test_draft_seminar_is_hidden_and_404(client):
     draft = make_seminar(title="Draft seminar", publication_status=DRAFT)
-    assert b"Draft seminar" not in client.get("/seminars/").content
+    assert b"Draft seminar" not in client.get("/en/seminars/").content
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
@@ -67,7 +67,7 @@ def test_listing_makes_a_fixed_number_of_queries(client, django_assert_max_num_q
     # seminars with their dialogue round and its country (1), prefetched countries, topics and
     # sources (3)
     with django_assert_max_num_queries(9):
-        assert client.get("/seminars/").status_code == 200
+        assert client.get("/en/seminars/").status_code == 200
 
 
 @pytest.mark.parametrize("rows", [1, 55])
