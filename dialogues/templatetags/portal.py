@@ -134,3 +134,24 @@ def not_stated(record, field_names):
 def highlight_filter(value, query):
     """`{{ project.title|highlight:search_query }}`: the words the search found, in <mark>."""
     return highlight(value, query)
+
+
+def is_blank(value):
+    """A fact no source states: nothing, an empty text or list, an unpublished record's `is_published`."""
+    if value is None or value is False or value == "":
+        return True
+    if hasattr(value, "__iter__") and not isinstance(value, str):
+        return not list(value)  # a prefetched relation: no query
+    return False
+
+
+@register.simple_tag
+def not_stated_line(*labels_and_values):
+    """`{% not_stated_line _("places") object.places.all _("amount") object.eu_contribution_eur %}`:
+    the one compact line "Not stated by the sources: places, amount." naming, of these facts, those
+    left blank; nothing when every one is stated. The page shows the stated ones as rows."""
+    labels, values = labels_and_values[::2], labels_and_values[1::2]
+    missing = [str(label) for label, value in zip(labels, values, strict=True) if is_blank(value)]
+    if not missing:
+        return ""
+    return format_html('<p class="muted not-stated">{} {}.</p>', _("Not stated by the sources:"), ", ".join(missing))
