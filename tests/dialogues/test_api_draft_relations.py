@@ -195,6 +195,20 @@ def test_a_publishers_get_then_put_of_a_published_record_keeps_its_draft_relatio
     assert keys(public["countries"]) == ["KZ"] and keys(public["topics"]) == ["rule-of-law"]
 
 
+@pytest.mark.django_db
+def test_an_editors_get_then_put_of_a_published_record_proposes_no_change_of_its_relations(relations, editor):
+    """An editor's write of a published record waits for review (revisions/): sent back as read,
+    its relations differ in nothing, so no change proposes dropping the drafts among them."""
+    from revisions.models import PendingRevision
+
+    project = project_with(relations)
+    path = f"/api/v1/projects/{project.pk}/"
+    client = as_user(editor)
+    assert client.put(path, as_written(client.get(path).json()), format="json").status_code in (200, 202)
+    proposed = {key for revision in PendingRevision.objects.all() for key in revision.changes}
+    assert not proposed & {"countries", "topics", "sources", "programme"}
+
+
 # --- The anonymous response cache --------------------------------------------------------------
 
 
