@@ -14,7 +14,7 @@ from dialogues.models import Concern, Country, DialogueRound, PublisherKind, Sou
 from dialogues_portal.views.about import EXPORTS
 from funding.models import Programme, Project
 from seminars.models import Seminar
-from tests.factories import DRAFT, make_country, make_round
+from tests.factories import DRAFT, make_country, make_records, make_round
 from tests.portal.test_settings import run_with
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +185,13 @@ def test_favicon_ico_leads_to_the_static_icon_and_pages_link_it(client):
     assert response.status_code == 302 and response["Location"] == static("img/favicon.ico")
     assert finders.find("img/favicon.ico")
     assert f'href="{static("img/favicon.ico")}"' in client.get(reverse("about")).content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_the_about_and_data_pages_make_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
+    make_records(rows)
+    with django_assert_max_num_queries(0):  # settings and templates only
+        assert client.get(reverse("about")).status_code == 200
+    # one count of published records per export (4), then none until the next edit
+    with django_assert_max_num_queries(len(EXPORTS)):
+        assert client.get(reverse("data")).status_code == 200
