@@ -30,7 +30,7 @@ def test_home_to_country_to_filtered_list_to_detail(page, site, screenshot):
     screenshot("country-kazakhstan")
     projects = published(Project, countries__iso_code="KZ")
     page.get_by_role("link", name=str(projects), exact=True).click()  # "Projects recorded: N", a filtered list
-    expect(page).to_have_url(re.compile(r"/funding/projects/\?country=KZ$"))
+    expect(page).to_have_url(re.compile(r"/en/funding/projects/\?country=KZ$"))
     expect(page.get_by_role("status")).to_contain_text(results(projects))
     screenshot("projects-kazakhstan")
     page.get_by_role("link", name="Promotion of press freedom and media legislation reform").click()
@@ -78,7 +78,7 @@ def test_apply_and_clear_filters(page, site):
     expect(page).to_have_url(re.compile(r"country=TM"))
     expect(page.get_by_role("status")).to_contain_text(results(turkmenistan))
     page.get_by_role("link", name="Clear all filters").click()
-    expect(page).to_have_url(re.compile(r"/dialogues/$"))
+    expect(page).to_have_url(re.compile(r"/en/dialogues/$"))
     expect(page.get_by_role("status")).to_contain_text(results(everything))
 
 
@@ -188,4 +188,4 @@ def test_a_newcomer_follows_what_the_eu_raised_with_kazakhstan(page, site, scree
     page.goto("/en/matrix/")
     screenshot("matrix")
     page.get_by_role("table").get_by_role("link", name=re.compile(r"\d+ rounds?")).first.click()
-    expect(page).to_have_url(re.compile(r"/dialogues/\?country=[A-Z]{2}&topic="))
+    expect(page).to_have_url(re.compile(r"/en/dialogues/\?country=[A-Z]{2}&topic="))

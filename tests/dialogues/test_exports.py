@@ -64,7 +64,7 @@ def test_drafts_are_never_exported(client):
 
 @pytest.mark.parametrize("query", ["year_from=abc", "country=XX", "q=" + "x" * 5000])
 def test_invalid_filters_give_a_400_with_the_errors(client, query):
-    response = client.get(f"/dialogues/export.json?{query}")
+    response = client.get(f"/en/dialogues/export.json?{query}")
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert "errors" in response.json()
@@ -80,7 +80,7 @@ def test_export_makes_a_fixed_number_of_queries(client, django_assert_max_num_qu
     make_records(rows)
     # one batch of up to 500 rounds with their country (1), prefetched topics (1) and sources (1)
     with django_assert_max_num_queries(3):
-        content(client.get(f"/dialogues/export.{fmt}"))
+        content(client.get(f"/en/dialogues/export.{fmt}"))
 
 
 # --- Every public listing export (dialogues/exports.py serves them all) ------------------------------

@@ -27,7 +27,7 @@ def test_draft_round_is_not_listed(client):
 
 def test_draft_round_is_404_for_the_public(client):
     draft = make_round(publication_status=DRAFT)
-    assert client.get(f"/dialogues/{draft.pk}/").status_code == 404
+    assert client.get(f"/en/dialogues/{draft.pk}/").status_code == 404
 
 
 def test_detail_shows_sources_and_last_update(client):
@@ -121,7 +121,7 @@ def test_a_page_beyond_the_last_shows_the_last_page(client):
 )
 def test_bad_input_never_gives_a_server_error(client, query):
     make_round()
-    response = client.get(f"/dialogues/?{query}")
+    response = client.get(f"/en/dialogues/?{query}")
     assert response.status_code == 200
 
 
@@ -155,7 +155,7 @@ def test_filtered_listing_makes_a_fixed_number_of_queries(client, django_assert_
     country, topic, _programme = make_records(rows)
     # as above, plus validating the country (1) and topic (1) values
     with django_assert_max_num_queries(10):
-        client.get(f"/dialogues/?country={country.iso_code}&topic={topic.slug}&ordering=-date")
+        client.get(f"/en/dialogues/?country={country.iso_code}&topic={topic.slug}&ordering=-date")
 
 
 @pytest.mark.parametrize("rows", [1, 55])

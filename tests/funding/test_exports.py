@@ -55,7 +55,7 @@ def test_project_export_makes_a_fixed_number_of_queries(client, django_assert_ma
     make_records(rows)
     # one batch of projects with programme and call (1), prefetched countries, topics, sources (3)
     with django_assert_max_num_queries(4):
-        content(client.get(f"/funding/projects/export.{fmt}"))
+        content(client.get(f"/en/funding/projects/export.{fmt}"))
 
 
 @pytest.mark.parametrize("rows", [1, 60])
@@ -126,7 +126,7 @@ def test_exports_give_names_beside_codes(client):
 )
 def test_file_name_says_what_was_filtered(client, query, name):
     make_country("KZ"), make_country("KG"), make_programme(slug="eidhr")
-    response = client.get(f"/funding/projects/export.csv{query}")
+    response = client.get(f"/en/funding/projects/export.csv{query}")
     assert response["Content-Disposition"] == f'attachment; filename="{name}"'
 
 

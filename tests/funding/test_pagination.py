@@ -91,7 +91,7 @@ def test_html_keyset_pages_follow_the_next_links(client, projects, monkeypatch):
         if not following:
             break
         assert "after=" in following
-        response = client.get(f"/funding/projects/{following}")
+        response = client.get(f"/en/funding/projects/{following}")
         assert response.status_code == 200
         assert response.context["pagination_links"]["first"] == "/en/funding/projects/"
     assert seen == expected
@@ -99,7 +99,7 @@ def test_html_keyset_pages_follow_the_next_links(client, projects, monkeypatch):
 
 @pytest.mark.parametrize("after", ["garbage", "%00", "A" * 200, encode_keyset((None, 2**70))])
 def test_html_bad_cursor_shows_the_first_page(client, projects, after):
-    response = client.get(f"/funding/projects/?after={after}")
+    response = client.get(f"/en/funding/projects/?after={after}")
     assert response.status_code == 200
     assert [p.pk for p in response.context["object_list"]] == in_listing_order(projects)[:20]
 
@@ -123,7 +123,7 @@ def test_html_keyset_page_makes_a_fixed_number_of_queries(client, django_assert_
     cursor = encode_keyset((datetime.date(2001, 1, 1), made[-1].pk + 1))
     # options (3), ids after the cursor (1), the page (1), countries, topics, sources (3); no count
     with django_assert_max_num_queries(8):
-        assert client.get(f"/funding/projects/?after={cursor}").status_code == 200
+        assert client.get(f"/en/funding/projects/?after={cursor}").status_code == 200
 
 
 @pytest.mark.parametrize("rows", [1, 30])

@@ -83,8 +83,8 @@ def test_sorting_by_amount(client):
 )
 def test_bad_input_never_gives_a_server_error(client, query):
     make_project()
-    assert client.get(f"/funding/projects/?{query}").status_code == 200
-    assert client.get(f"/funding/?{query}").status_code == 200
+    assert client.get(f"/en/funding/projects/?{query}").status_code == 200
+    assert client.get(f"/en/funding/?{query}").status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -125,7 +125,7 @@ def test_search_finds_words_of_the_title_and_summary(client, kazakhstan):
 @pytest.mark.parametrize("query", BAD_FILTERS)
 def test_bad_filter_value_shows_the_form_error_and_no_rows(client, kazakhstan, query):
     make_entry(make_concern(country=kazakhstan), held(kazakhstan, 2010))
-    response = client.get(f"/concerns/?{query}")
+    response = client.get(f"/en/concerns/?{query}")
     assert response.status_code == 200
     assert response.context["rows"] == []
     assert b"Some filters could not be understood" in response.content

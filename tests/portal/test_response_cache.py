@@ -59,7 +59,7 @@ def test_a_second_visitor_is_served_the_stored_response_without_a_query(url, pro
 
 @pytest.mark.django_db
 def test_the_project_detail_page_is_stored_too(project, django_assert_num_queries):
-    url = f"/funding/projects/{project.pk}/"
+    url = f"/en/funding/projects/{project.pk}/"
     assert Client().get(url)[HIT_HEADER] == "miss"
     with django_assert_num_queries(0):
         assert Client().get(url)[HIT_HEADER] == "hit"

@@ -57,7 +57,7 @@ def test_detail_shows_recommendations_and_sources(client):
 )
 def test_bad_input_never_gives_a_server_error(client, query):
     make_seminar()
-    assert client.get(f"/seminars/?{query}").status_code == 200
+    assert client.get(f"/en/seminars/?{query}").status_code == 200
 
 
 @pytest.mark.parametrize("rows", [1, 55])
