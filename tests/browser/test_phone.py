@@ -42,6 +42,8 @@ def public_pages(language):
             reverse("matrix"),
             reverse("country-concerns", args=[country.slug]),
             reverse("search") + "?q=media",
+            reverse("about"),
+            reverse("data"),
             *(record.get_absolute_url() for record in records),
         ]
 
@@ -135,6 +137,16 @@ FILTERS_AND_RESULTS = """() => {
 }"""
 
 
+# A table wider than the phone scrolls in its own box, which shows the scrolling shadows as its cue.
+WIDE_TABLES_WITHOUT_CUE = """() => [...document.querySelectorAll('main table')]
+  .filter(table => table.getBoundingClientRect().width > window.innerWidth)
+  .filter(table => {
+    const box = table.closest('.table-scroll');
+    return !box || box.scrollWidth <= box.clientWidth || !getComputedStyle(box).backgroundImage.includes('gradient');
+  })
+  .map(table => table.caption ? table.caption.textContent : table.outerHTML.slice(0, 60))"""
+
+
 @pytest.mark.parametrize("phone", [{"java_script_enabled": False}], indirect=True)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_on_a_phone_the_results_come_before_the_filters_which_open_without_javascript(phone, language):
@@ -145,6 +157,7 @@ def test_on_a_phone_the_results_come_before_the_filters_which_open_without_javas
         where = page.evaluate(FILTERS_AND_RESULTS)
         assert not where["shown"] or where["after"], path  # folded away, or read after the results
         assert page.locator(".listing-results").is_visible()
+        assert page.evaluate(WIDE_TABLES_WITHOUT_CUE) == [], path
         page.locator(".filter-panel > summary").click()  # a plain <details>: no script needed
         assert page.evaluate(FILTERS_AND_RESULTS)["shown"], path
 
