@@ -8,8 +8,11 @@ the round's and whose sources default to the round's.
 from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
+
+from revisions.services import needs_review
 
 from .admin_base import OneHistoryEntryPerSaveMixin, PublishableAdmin, PublishableInlineMixin
 from .admin_forms import PortalModelForm
@@ -96,9 +99,43 @@ class ConcernEntryAdmin(PublishableAdmin):
     inlines = [CitationInline]
 
 
+class CitationForm(PortalModelForm):
+    editor = None  # set by CitationAdmin.get_form on the class it builds
+
+    def clean(self):
+        cleaned = super().clean()
+        content_type, object_id = cleaned.get("content_type"), cleaned.get("object_id")
+        if content_type is not None and object_id is not None:
+            record = content_type.model_class()._base_manager.filter(pk=object_id).first()
+            if record is not None and needs_review(self.editor, record):
+                raise ValidationError(
+                    _("This record is published: only a publisher changes the citations of its values.")
+                )
+        return cleaned
+
+
 @admin.register(Citation)
 class CitationAdmin(OneHistoryEntryPerSaveMixin, admin.ModelAdmin):
-    form = PortalModelForm
+    """Citations on their own: an Editor changes those of drafts only (a published record's are
+    public at once, and its own page keeps them read-only for Editors until review)."""
+
+    form = CitationForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.editor = request.user
+        return form
+
+    def _of_published_record(self, request, obj):
+        record = obj.content_type.model_class()._base_manager.filter(pk=obj.object_id).first() if obj else None
+        return record is not None and needs_review(request.user, record)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._of_published_record(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._of_published_record(request, obj)
+
     list_display = ("content_type", "object_id", "field", "source", "basis", "reading")
     list_filter = ("content_type", "basis")
     search_fields = ("field", "source__title", "note", "reading")

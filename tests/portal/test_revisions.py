@@ -399,3 +399,32 @@ def test_no_admin_lets_an_editor_set_the_publication_status(editor):
         assert "publication_status" not in model_admin.get_form(request, change=True).base_fields, model
         checked += 1
     assert checked >= 10
+
+
+def test_an_editor_cannot_change_the_citations_of_a_published_record_on_their_own_page(editor_client):
+    from django.contrib.contenttypes.models import ContentType
+
+    from dialogues.models import Citation
+    from tests.factories import make_source
+
+    project, draft = make_project(), make_project(publication_status=DRAFT)
+    source = make_source()
+    project_type = ContentType.objects.get_for_model(Project)
+    citation = Citation.objects.create(content_type=project_type, object_id=project.pk, field="title", source=source)
+    change = reverse("admin:dialogues_citation_change", args=[citation.pk])
+    assert editor_client.post(change, {"field": PLANTED}).status_code == 403
+    assert reverse("admin:dialogues_citation_delete", args=[citation.pk])
+    assert (
+        editor_client.post(reverse("admin:dialogues_citation_delete", args=[citation.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    new = {"content_type": project_type.pk, "field": "summary", "source": source.pk, "basis": "stated", "_save": "Save"}
+    refused = editor_client.post(reverse("admin:dialogues_citation_add"), {**new, "object_id": project.pk})
+    assert refused.status_code == 200 and "only a publisher" in str(
+        refused.context["adminform"].form.non_field_errors()
+    )
+    accepted = editor_client.post(reverse("admin:dialogues_citation_add"), {**new, "object_id": draft.pk})
+    assert accepted.status_code == 302
+    assert (
+        Citation.objects.filter(object_id=draft.pk).exists() and Citation.objects.get(pk=citation.pk).field == "title"
+    )
