@@ -351,7 +351,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Writes are JSON (415 otherwise), never nested more deeply than a record needs (a 400).
     "DEFAULT_PARSER_CLASSES": ["dialogues_portal.api.parsers.PortalJSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "dialogues.api.schema.PortalAutoSchema",  # anonymous reads, common errors
     "DEFAULT_THROTTLE_CLASSES": ["dialogues_portal.throttling.ClientAnonRateThrottle"],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # for DRF's own readings; the throttle uses client_address
     "DEFAULT_THROTTLE_RATES": {"anon": env_rate("API_ANON_RATE", "120/minute")},

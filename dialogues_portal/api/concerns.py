@@ -8,6 +8,7 @@ the page and the API read the same figures.
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, permissions, serializers, viewsets
 from rest_framework.response import Response
@@ -202,7 +203,11 @@ CONCERN_EXAMPLE = {
     retrieve=extend_schema(
         tags=["concerns"],
         summary=_("One concern with its history"),
-        parameters=[OpenApiParameter("as_of", str, description=_("Read the history as of this date (YYYY-MM-DD)."))],
+        parameters=[
+            OpenApiParameter(
+                "as_of", OpenApiTypes.DATE, description=_("Read the history as of this date (YYYY-MM-DD).")
+            )
+        ],
         responses={200: ConcernDetailSerializer, 400: BAD_FILTER, **READ_ERRORS},
     ),
 )
