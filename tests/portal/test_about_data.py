@@ -173,6 +173,7 @@ def test_the_api_call_behind_each_listing_returns_the_records_it_shows(client, r
             lambda: reverse("country-concerns", kwargs={"slug": "kazakhstan"}),
             lambda: f"{reverse('api:concern-list')}?country=KZ",
         ),
+        (lambda: f"{reverse('matrix')}?measure=funding", lambda: f"{reverse('api:matrix')}?measure=funding"),
     ],
 )
 def test_the_overviews_show_their_api_call_too(client, real_data_shared, page, api):
