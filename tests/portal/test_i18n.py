@@ -188,3 +188,14 @@ def test_a_spreadsheet_imported_in_the_russian_admin_fills_the_english_texts(edi
         "place_en": "Astana",
         "place_ru": None,
     }
+
+
+def test_the_admin_form_has_both_languages_and_the_css_is_served_locally(editor_client):
+    from django.urls import reverse
+
+    topic = make_topic(name="Rule of law", slug="rule-of-law")
+    page = html(editor_client.get(reverse("admin:dialogues_topic_change", args=[topic.pk])))
+    for name in ("name_en", "name_ru", "description_en", "description_ru"):
+        assert f'name="{name}"' in page
+    assert 'name="name"' not in page  # the original column is kept English by the fields above
+    assert "//ajax.googleapis.com" not in page and "cdn" not in page.lower()
