@@ -379,6 +379,8 @@ SPECTACULAR_SETTINGS = {
         "SourceKindEnum": "dialogues.models.SourceKind",
         "OrganisationKindEnum": "dialogues.models.OrganisationKind",
         "SeminarKindEnum": "seminars.models.SeminarKind",
+        "ProjectStatusEnum": "funding.models.ProjectStatus",
+        "RevisionStatusEnum": "revisions.models.RevisionStatus",  # both fields are named status
     },
 }
 
