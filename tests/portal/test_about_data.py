@@ -8,6 +8,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
 
 from dialogues.exports import ExportView
 from dialogues.models import Concern, Country, DialogueRound, PublisherKind, Source, Topic
@@ -42,6 +43,16 @@ def test_about_page_shows_the_contact_and_licence_the_operator_sets(client, sett
     assert 'href="mailto:corrections@example.org"' in html
     assert '<a href="https://licence.example/" rel="license">An example licence</a>' in html
     assert "has not named a contact" not in html and "set by the portal's operator" not in html
+
+
+@pytest.mark.parametrize(("name", "heading"), [("about", "О портале"), ("data", "Данные и API")])
+def test_the_about_and_data_pages_speak_russian(client, name, heading):
+    make_round()
+    with translation.override("ru"):
+        url = reverse(name)
+    html = client.get(url).content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert "Who maintains it" not in html and "Data dictionary" not in html
 
 
 @pytest.mark.parametrize(
