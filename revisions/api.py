@@ -30,8 +30,8 @@ class RevisionSerializer(serializers.ModelSerializer):
     record_type = serializers.SerializerMethodField(help_text=_("The kind of record, e.g. funding.project."))
     record_id = serializers.IntegerField(source="object_id", read_only=True)
     record_name = serializers.SerializerMethodField()
-    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # a user deleted
+    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)  # until decided
 
     class Meta:
         model = PendingRevision
