@@ -44,8 +44,15 @@ def changed_since(record, version):
     return newest.history_user, newest.history_date, fields
 
 
+class VersionField(forms.CharField):
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False  # not a change of the record: it stays out of the admin's change message
+
+
 class VersionCheckMixin(forms.Form):
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    loaded_version = VersionField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -90,6 +90,8 @@ def propose(*, record, candidate, m2m, author, origin):
         else:
             proposed = _json(getattr(candidate, key))
         current = _stored(stored, key, field)
+        if proposed in (None, "") and current in (None, "") and not field.is_relation:
+            continue  # a blank text sent back as "" where it is stored as null: no change
         if proposed != current:
             changes[key], base[key] = proposed, current
     waiting = PendingRevision.objects.of(record).pending().select_for_update().first()

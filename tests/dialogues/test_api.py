@@ -332,14 +332,17 @@ def test_an_editor_may_not_publish(editor):
 
 
 @pytest.mark.django_db
-def test_an_editor_may_change_a_published_record_without_unpublishing_it(editor):
+def test_an_editor_may_propose_a_change_to_a_published_record_without_unpublishing_it(editor):
+    """Sending the status unchanged is no attempt to publish; the change waits for review."""
     record = make_round()
     response = as_user(editor).patch(
         f"/api/v1/dialogue-rounds/{record.pk}/", {"place": "Astana", "publication_status": "published"}, format="json"
     )
-    assert response.status_code == 200, response.content
+    assert response.status_code == 202, response.content
+    assert response.json()["changes"].get("place_en", response.json()["changes"].get("place")) == "Astana"
+    assert "publication_status" not in response.json()["changes"]
     record.refresh_from_db()
-    assert (record.place, record.publication_status) == ("Astana", PUBLISHED)
+    assert record.place != "Astana" and record.publication_status == PUBLISHED
 
 
 @pytest.mark.django_db

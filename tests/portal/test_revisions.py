@@ -428,3 +428,20 @@ def test_an_editor_cannot_change_the_citations_of_a_published_record_on_their_ow
     assert (
         Citation.objects.filter(object_id=draft.pk).exists() and Citation.objects.get(pk=citation.pk).field == "title"
     )
+
+
+def test_sending_a_record_back_unchanged_proposes_nothing(editor):
+    """An editor's GET then PUT of the same body: a blank text stored as null and sent as "" is no change."""
+    record = make_round(make_country("KZ"), held_on="2010-06-01", held_on_precision="day")
+    url = reverse("api:dialogueround-detail", args=[record.pk])
+    body = as_user(editor).get(url).json()
+    writable = {
+        key: value["code"] if isinstance(value, dict) and "code" in value else value
+        for key, value in body.items()
+        if key not in ("url", "id", "citations", "is_synthetic", "created_at", "updated_at")
+    }
+    writable["topics"] = [t["slug"] for t in body["topics"]]
+    writable["sources"] = [s["id"] for s in body["sources"]]
+    response = as_user(editor).put(url, writable, format="json")
+    assert response.status_code == 200, response.content
+    assert not PendingRevision.objects.exists()
