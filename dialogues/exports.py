@@ -387,7 +387,9 @@ class ExportView(FilterMixin, View):
         return copied(alias, csv_header(self.headers()), sql, params)
 
     def rows(self, queryset, base_url):
-        annotations, names, spans = {}, ["pk", self.detail_url_field], []
+        # the URL's field under a name of its own: django-modeltranslation's values_list() drops a
+        # name given twice, and that field is often the pk (every later column then slid by one)
+        annotations, names, spans = {"_export_url_key": F(self.detail_url_field)}, ["pk", "_export_url_key"], []
         for index, column in enumerate(self.columns):
             extra, selected = column.selection(index)
             annotations.update(extra)
