@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def rounds():
     kazakhstan, uzbekistan = make_country("KZ", name="Kazakhstan"), make_country("UZ", name="Uzbekistan")
     return {
-        "kz": make_round(country=kazakhstan, summary="Torture prevention was raised.", held_on=datetime.date(2012, 6, 1)),
+        "kz": make_round(
+            country=kazakhstan, summary="Torture prevention was raised.", held_on=datetime.date(2012, 6, 1)
+        ),
         "kz_plain": make_round(country=kazakhstan, summary="", held_on=datetime.date(2015, 6, 1)),
         "uz": make_round(country=uzbekistan, format="subcommittee", summary="", held_on=datetime.date(2019, 6, 1)),
     }
