@@ -8,7 +8,7 @@ core imports none of the apps around it.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import router
+from django.db import models, router
 from django.utils.translation import gettext_lazy as _
 
 PARTIAL_DATE_HELP = _("Give the date as the source does: a year (2008), a month (2008-06) or a day (2008-06-13).")
@@ -117,16 +117,19 @@ MESSAGES = {
 }
 
 
-def constraint_errors(instance, exclude=()):
+def constraint_errors(instance, exclude=(), *, checks=True):
     """The record's constraint violations as {field: [ValidationError]}, in plain language.
 
     Runs what Model.validate_constraints() runs (a constraint on an excluded field is skipped, as
-    there), but files each violation under its field with its message from MESSAGES.
+    there), but files each violation under its field with its message from MESSAGES. With
+    checks=False, CheckConstraints are left out: the import checks them for all its rows at once.
     """
     using = router.db_for_write(type(instance), instance=instance)
     errors = {}
     for model, constraints in instance.get_constraints():
         for constraint in constraints:
+            if not checks and isinstance(constraint, models.CheckConstraint):
+                continue
             try:
                 constraint.validate(model, instance, exclude=set(exclude), using=using)
             except ValidationError as error:

@@ -6,6 +6,7 @@ an import that writes nothing unless every row is valid. Each app declares its c
 `resources.py`.
 """
 
+import contextlib
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
@@ -15,29 +16,36 @@ import tablib
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
+from django.db import transaction
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportExportMixin
 from import_export.fields import Field
 from import_export.formats.base_formats import CSV, JSON, XLSX
 from import_export.forms import ImportForm
-from import_export.resources import ModelResource
+from import_export.instance_loaders import CachedInstanceLoader
+from import_export.resources import Diff, ModelResource
+from import_export.results import RowResult
 from import_export.widgets import ForeignKeyWidget, IntegerWidget, ManyToManyWidget, Widget
 
+from .cache import bump_generation
 from .constraint_messages import constraint_errors
-from .history import history_mark, merge_history
-from .partial_dates import DatePrecision, PartialDate, parse_partial_date
+from .history import REASON_LENGTH
+from .import_bulk import check_constraint_errors, write_history, write_many_to_many
+from .partial_dates import DatePrecision, PartialDate, normalise_partial_dates, parse_partial_date
 from .plain_text import validate_plain_text
 from .publishing import PublicationStatus
 from .spreadsheet_files import check_upload
 from .spreadsheet_text import neutralised_rows, restored
 
 LIST_SEPARATORS = re.compile(r"[;,]")
+PREVIEW_ROWS = 100  # the preview shows the first rows of a file; its totals count them all
 
 
 class ImportFileGone(Exception):
@@ -154,15 +162,35 @@ class LookupWidget(ForeignKeyWidget):
 
     def __init__(self, model, field="pk", normalise=str, **kwargs):
         self.normalise = normalise
+        self.found = None  # {key: record} of every value of the file's column, once prefetched
         super().__init__(model, field=field, **kwargs)
+
+    def key(self, text):
+        """A cell's value as the model field holds it (ValueError if it cannot be one)."""
+        model_field = self.model._meta.pk if self.field == "pk" else self.model._meta.get_field(self.field)
+        try:
+            return model_field.to_python(self.normalise(text))
+        except ValidationError:
+            raise ValueError(text) from None
+
+    def prefetch(self, values):
+        """Look up every value of the column at once (an import's rows then ask no query)."""
+        keys = set()
+        for value in values:
+            with contextlib.suppress(ValueError):
+                keys.add(self.key(_text(value)))
+        records = self.model.objects.filter(**{f"{self.field}__in": keys})
+        self.found = {self.key(str(getattr(record, self.field))): record for record in records}
 
     def clean(self, value, row=None, **kwargs):
         text = _text(value)
         if not text:
             return None
         try:
+            if self.found is not None:
+                return self.found[self.key(text)]
             return self.model.objects.get(**{self.field: self.normalise(text)})
-        except (ObjectDoesNotExist, ValueError, ValidationError):
+        except (KeyError, ObjectDoesNotExist, ValueError, ValidationError):
             raise ValueError(
                 _("Unknown %(model)s: “%(value)s”.") % {"model": self.model._meta.verbose_name, "value": text}
             ) from None
@@ -176,17 +204,25 @@ class LookupListWidget(ManyToManyWidget):
 
     def __init__(self, model, field="pk", normalise=str, **kwargs):
         self.normalise = normalise
+        self.found = None  # {str(key): record} of every value of the file's column, once prefetched
         super().__init__(model, separator=";", field=field, **kwargs)
 
     def split(self, value):
         return [self.normalise(part.strip()) for part in LIST_SEPARATORS.split(_text(value)) if part.strip()]
 
-    def clean(self, value, row=None, **kwargs):
-        keys = self.split(value)
-        found = {
+    def _records(self, keys):
+        return {
             str(getattr(record, self.field)): record
             for record in self.model.objects.filter(**{f"{self.field}__in": keys})
         }
+
+    def prefetch(self, values):
+        """Look up every value of the column at once (an import's rows then ask no query)."""
+        self.found = self._records({key for value in values for key in self.split(value)})
+
+    def clean(self, value, row=None, **kwargs):
+        keys = self.split(value)
+        found = self.found if self.found is not None else self._records(keys)
         unknown = [key for key in keys if str(key) not in found]
         if unknown:
             raise ValueError(
@@ -217,12 +253,32 @@ class SourceListWidget(LookupListWidget):
                 keys.append(part)
         return keys
 
+    def prefetch(self, values):
+        keys = {key for value in values for key in self.split(value)}
+        ids = {key for key in keys if isinstance(key, int)}
+        self.found = {}  # {id: record, title: [records]}
+        for record in self.model.objects.filter(Q(pk__in=ids) | Q(title__in=keys - ids)):
+            if record.pk in ids:
+                self.found[record.pk] = record
+            self.found.setdefault(record.title, []).append(record)
+
+    def _get(self, key):
+        if self.found is None:
+            return self.model.objects.get(**({"pk": key} if isinstance(key, int) else {"title": key}))
+        found = self.found.get(key)
+        if isinstance(key, int) or found is None:
+            if found is None:
+                raise self.model.DoesNotExist
+            return found
+        if len(found) > 1:
+            raise self.model.MultipleObjectsReturned
+        return found[0]
+
     def clean(self, value, row=None, **kwargs):
         records = []
         for key in self.split(value):
-            lookup = {"pk": key} if isinstance(key, int) else {"title": key}
             try:
-                records.append(self.model.objects.get(**lookup))
+                records.append(self._get(key))
             except ObjectDoesNotExist:
                 raise ValueError(_("Unknown source: “%(value)s”.") % {"value": key}) from None
             except MultipleObjectsReturned:
@@ -242,6 +298,25 @@ def spreadsheet_row(row_number):
     return row_number + 1
 
 
+class PrefetchingInstanceLoader(CachedInstanceLoader):
+    """The records a file changes, read in one query with what the preview and the comparison with
+    the file read of them (related records, many-to-many lists)."""
+
+    def __init__(self, resource, dataset=None):
+        self.resource, self.dataset = resource, dataset
+        self.pk_field = resource.fields[resource.get_import_id_fields()[0]]
+        ids = set()
+        for row in dataset.dict if dataset is not None else ():
+            with contextlib.suppress(ValueError, KeyError):  # the row itself says what is wrong with its id
+                ids.add(self.pk_field.clean(row))
+        ids.discard(None)
+        fields = resource.get_import_fields()
+        related = [f.attribute for f in fields if isinstance(f.widget, ForeignKeyWidget)]
+        lists = [f.attribute for f in fields if isinstance(f.widget, ManyToManyWidget)]
+        records = self.get_queryset().filter(pk__in=ids).select_related(*related).prefetch_related(*lists)
+        self.all_instances = {record.pk: record for record in records} if ids else {}
+
+
 class PublishableResource(ModelResource):
     """A row with an id updates that record (export, edit, import again); a row without one is a
     new draft. Any invalid row stops the whole import.
@@ -259,7 +334,11 @@ class PublishableResource(ModelResource):
     class Meta:
         import_id_fields = ("id",)  # the export's id column: blank for a new record
         use_transactions = True
-        use_bulk = False  # bulk_create would skip save() and with it the history and the date normalising
+        # Records, their many-to-many rows and their history written in bulk, once every row is read
+        # (dialogues/import_bulk.py): save() is not called, so before_save_instance() does its work.
+        use_bulk = True
+        batch_size = None  # one bulk write for the whole file (Django splits it where SQLite needs)
+        instance_loader_class = PrefetchingInstanceLoader
         clean_model_instances = True  # full_clean(): the database constraints' rules, checked per row
         skip_unchanged = True  # the preview says which rows change nothing
         report_skipped = True
@@ -267,7 +346,13 @@ class PublishableResource(ModelResource):
     def before_import(self, dataset, **kwargs):
         if "id" not in (dataset.headers or []):
             dataset.append_col([""] * dataset.height, header="id")  # a file of new records only
+        for field in self.get_import_fields():
+            if hasattr(field.widget, "prefetch") and field.column_name in dataset.headers:
+                field.widget.prefetch(dataset[field.column_name])
         self._rows_by_key = {}
+        self._stored_keys = self._stored_duplicate_keys(dataset)
+        self._saved, self._chosen, self._row_numbers, self._row_results = [], {}, {}, {}
+        self._diffs_left = PREVIEW_ROWS
         self.typed_dates = []  # (spreadsheet row, column, PartialDate) of each cell Excel typed as a date
         self._user = kwargs.get("user")
         file_name = kwargs.get("file_name")
@@ -314,6 +399,8 @@ class PublishableResource(ModelResource):
                 chosen = field.clean(row) if field.column_name in row else []
                 if not chosen and field.attribute in self.required_lists:
                     raise ValueError(_("Give at least one."))
+                if field.column_name in row:
+                    instance._import_m2m = {**getattr(instance, "_import_m2m", {}), field.attribute: chosen}
             except ValueError as error:
                 errors[field.attribute] = ValidationError(str(error), code="invalid")
         if self.duplicate_of and not errors.keys() & set(self.duplicate_of):
@@ -341,14 +428,24 @@ class PublishableResource(ModelResource):
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """full_clean(), with the database constraints' violations in plain language, on their field."""
         errors = dict(import_validation_errors or {})
+        # A related record a lookup found exists: full_clean() would ask the database again, per row.
+        looked_up = {
+            field.attribute
+            for field in self.get_import_fields()
+            if isinstance(field.widget, LookupWidget) and getattr(instance, field.attribute, None) is not None
+        }
         try:
-            instance.full_clean(exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=False)
+            instance.full_clean(
+                exclude=errors.keys() | looked_up, validate_unique=validate_unique, validate_constraints=False
+            )
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-        for field, field_errors in constraint_errors(instance, exclude=errors.keys()).items():
+        # Check constraints are checked for every record at once before the bulk write (import_bulk.py).
+        for field, field_errors in constraint_errors(instance, exclude=errors.keys(), checks=False).items():
             errors.setdefault(field, []).extend(field_errors)
         if errors:
             raise ValidationError(errors)
+        instance._constraint_exclude = set(errors.keys())
 
     def _check_duplicate(self, instance, row_number, errors):
         values = {name: getattr(instance, self._meta.model._meta.get_field(name).attname) for name in self.duplicate_of}
@@ -357,7 +454,7 @@ class PublishableResource(ModelResource):
             return
         names = " + ".join(str(self._meta.model._meta.get_field(name).verbose_name) for name in self.duplicate_of)
         first = self._rows_by_key.setdefault(key, row_number)
-        other = self._meta.model.objects.filter(**values).exclude(pk=instance.pk).values_list("pk", flat=True).first()
+        other = min((pk for pk in self._stored_keys.get(key, ()) if pk != instance.pk), default=None)
         if first != row_number:
             message = _("Duplicate: row %(row)s of this file has the same %(fields)s.") % {
                 "row": spreadsheet_row(first),
@@ -372,25 +469,133 @@ class PublishableResource(ModelResource):
             return
         errors[self.duplicate_of[0]] = ValidationError(message, code="duplicate")
 
+    def _stored_duplicate_keys(self, dataset):
+        """{duplicate key: [pk]} of the stored records that may duplicate a row of the file: those
+        sharing the first field of `duplicate_of` with a row, less those the file itself changes
+        (its own rows are compared with one another)."""
+        if not self.duplicate_of or self.duplicate_of[0] not in self.fields:
+            return {}
+        field = self.fields[self.duplicate_of[0]]
+        values = set()
+        for row in dataset.dict:
+            with contextlib.suppress(ValueError, ValidationError, KeyError):
+                values.add(field.clean(row))
+        values.discard(None)
+        ids = {_text(value) for value in (dataset["id"] if "id" in dataset.headers else [])}
+        attnames = [self._meta.model._meta.get_field(name).attname for name in self.duplicate_of]
+        stored = self._meta.model.objects.filter(**{f"{self.duplicate_of[0]}__in": values})
+        keys = {}
+        for pk, *key in stored.values_list("pk", *attnames):
+            if str(pk) not in ids:
+                keys.setdefault(tuple(key), []).append(pk)
+        return keys
+
     def before_save_instance(self, instance, row, **kwargs):
-        if self._user is not None:
-            instance._history_user = self._user  # the history names who imported the record
-        instance._change_reason = self._change_reason
-        self._history_since = history_mark(self._meta.model)
+        # what save() would do, as the records are written by bulk_create and bulk_update
+        for field in self.get_import_fields():
+            if isinstance(field, PartialDateField):
+                normalise_partial_dates(instance, field.attribute)
+        instance.updated_at = timezone.now()
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        super().save_instance(instance, is_create, row, **kwargs)
+        self._saved.append((instance, is_create))
+        self._row_numbers[id(instance)] = kwargs.get("row_number")
+
+    def get_bulk_update_fields(self):
+        model_fields = {field.name for field in self._meta.model._meta.concrete_fields}
+        names = set()
+        for field in self.get_import_fields():
+            if isinstance(field.widget, ManyToManyWidget) or field.attribute == "id":
+                continue
+            names.add(field.attribute)
+            if isinstance(field, PartialDateField):
+                names.add(f"{field.attribute}_precision")
+        return sorted((names | {"updated_at"}) & model_fields)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self._refuse_constraint_violations(self.create_instances, result)
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self._refuse_constraint_violations(self.update_instances, result)
+        super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+
+    def _refuse_constraint_violations(self, instances, result):
+        """Each record breaking a check constraint becomes an invalid row, as if its row had said so."""
+        if not instances:
+            return
+        excludes = [getattr(instance, "_constraint_exclude", set()) for instance in instances]
+        violations = check_constraint_errors(self._meta.model, instances, excludes)
+        for index in sorted(violations, reverse=True):
+            instance = instances.pop(index)
+            self._saved = [(saved, created) for saved, created in self._saved if saved is not instance]
+            number = self._row_numbers[id(instance)]
+            row_result = self._row_results[number]
+            error = ValidationError(
+                {
+                    field: [ValidationError(message) for message in messages]
+                    for field, messages in violations[index].items()
+                }
+            )
+            result.totals[row_result.import_type] -= 1
+            result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
+            row_result.import_type, row_result.validation_error = RowResult.IMPORT_TYPE_INVALID, error
+            result.append_invalid_row(number, row_result.row_values or {}, error)
+        result.invalid_rows.sort(key=lambda invalid: invalid.number)
 
     def after_import_row(self, row, row_result, row_number=None, **kwargs):
         super().after_import_row(row, row_result, row_number=row_number, **kwargs)
+        self._row_results[row_number] = row_result
+        row_result.row_values = row_result.row_values or row
         for column, partial in self._row_typed_dates:
             self.typed_dates.append((spreadsheet_row(row_number), column, partial))
 
     def after_import(self, dataset, result, **kwargs):
+        if not (result.has_errors() or result.has_validation_errors()):
+            model = self._meta.model
+            chosen = {instance.pk: getattr(instance, "_import_m2m", {}) for instance, _created in self._saved}
+            write_many_to_many(model, self._saved, chosen)
+            write_history(model, self._saved, user=self._user, reason=self._change_reason[:REASON_LENGTH])
+            if self._saved and not kwargs.get("dry_run"):
+                bump_generation()  # bulk writes send no signal: the cached figures and pages go now
+                transaction.on_commit(bump_generation)  # and again once others can read the rows
         super().after_import(dataset, result, **kwargs)
         result.typed_dates = self.typed_dates  # for the preview (templates/admin/import_export/import.html)
+        result.preview_rows = [row for row in result.rows if row.diff][:PREVIEW_ROWS]
 
-    def save_m2m(self, instance, row, **kwargs):
-        super().save_m2m(instance, row, **kwargs)
-        # the row's save and each of its many-to-many columns wrote an entry: one row, one entry
-        merge_history(self._meta.model, self._history_since, [instance.pk], reason=self._change_reason)
+    def get_diff_class(self):
+        return PreviewDiff
+
+    def preview_value(self, field, instance):
+        """A cell of the preview: many-to-many values as the file chose them (not yet written)."""
+        if isinstance(field.widget, ManyToManyWidget):
+            if instance is not None and field.attribute in getattr(instance, "_import_m2m", {}):
+                return field.widget.separator.join(
+                    sorted(str(getattr(record, field.widget.field)) for record in instance._import_m2m[field.attribute])
+                )
+            if instance is None or instance.pk is None:
+                return ""
+        return field.export(instance) if instance is not None else ""
+
+
+class PreviewDiff(Diff):
+    """The preview's cells of the first PREVIEW_ROWS rows (a 5 MB file has thousands)."""
+
+    def __init__(self, resource, instance, new):
+        self.shown = resource._diffs_left > 0
+        resource._diffs_left -= 1
+        self.new, self.right = new, []
+        self.left = (
+            [resource.preview_value(field, instance) for field in resource.get_import_fields()] if self.shown else []
+        )
+
+    def compare_with(self, resource, instance):
+        if self.shown:
+            self.right = [resource.preview_value(field, instance) for field in resource.get_import_fields()]
+
+    def as_html(self):
+        return super().as_html() if self.shown else []
 
 
 class ImportFileForm(ImportForm):

@@ -319,3 +319,59 @@ def test_a_confirm_naming_anything_but_a_kept_upload_reads_nothing(editor_client
 
     assert answer.status_code in (200, 302)  # the form's own error for a blank name, a message otherwise
     assert Project.objects.count() == 0
+
+
+# --- A large file: a fixed number of queries whatever its length (dialogues/import_bulk.py).
+
+
+def _queries_to_import(client, known, count):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    upload = csv_file([project_row(known, n) for n in range(1, count + 1)])
+    with CaptureQueriesContext(connection) as previewing:
+        response = preview(client, Project, upload)
+    with CaptureQueriesContext(connection) as confirming:
+        assert confirm(client, Project, response).status_code == 302
+    return response, len(previewing), len(confirming)
+
+
+def test_a_large_import_makes_as_many_queries_as_a_small_one(editor_client, editor, known):
+    _small, small_preview, small_confirm = _queries_to_import(editor_client, known, 20)
+    Project.objects.all().delete()
+
+    response, preview_queries, confirm_queries = _queries_to_import(editor_client, known, 2_000)
+
+    assert (preview_queries, confirm_queries) == (small_preview, small_confirm)
+    assert preview_queries < 60 and confirm_queries < 60
+    assert len(response.context["result"].preview_rows) == 100  # the page shows the first rows, counts all
+    assert b"2000 rows: 2000 new, 0 changed, 0 unchanged." in response.content
+    assert Project.objects.count() == 2_000
+    project = Project.objects.get(title="Access to justice 1999")
+    (entry,) = project.history.all()  # one entry per record, saying where it came from
+    assert (entry.history_type, entry.history_user, entry.history_change_reason) == (
+        "+",
+        editor,
+        "Imported from the spreadsheet “records.csv”",
+    )
+    assert {country.country_id for country in entry.countries.all()} == {known["kz"].pk, known["uz"].pk}
+    assert set(project.countries.all()) == {known["kz"], known["uz"]}
+
+
+def test_a_reimport_of_changed_rows_updates_them_in_bulk_with_one_history_entry_each(editor_client, known):
+    import_file(editor_client, Project, csv_file([project_row(known, n) for n in range(1, 4)]))
+    rows = [
+        project_row(known, n, id=project.pk, countries="KZ", eu_contribution_eur="99.50")
+        for n, project in enumerate(Project.objects.order_by("title"), start=1)
+    ]
+
+    response = import_file(editor_client, Project, csv_file(rows))
+
+    assert response.status_code == 302
+    for project in Project.objects.all():
+        assert project.eu_contribution_eur == Decimal("99.50")
+        assert list(project.countries.all()) == [known["kz"]]
+        changed = project.history.first()
+        assert changed.history_type == "~" and changed.history_change_reason.startswith("Imported from")
+        assert [c.country_id for c in changed.countries.all()] == [known["kz"].pk]
+        assert project.history.count() == 2

@@ -1,0 +1,172 @@
+"""Time the admin's spreadsheet import of a full-size file of projects: the preview, then the confirm.
+
+The file is as large as an editor may upload (IMPORT_MAX_FILE_SIZE, 5 MB): valid new project rows
+that refer to the records already stored (countries, topics, programmes, organisations, sources),
+posted to the admin as an editor does, through django.test.Client, in this process. The imported
+projects and their history are deleted afterwards. scripts/benchmark_import.sh runs it on a
+throwaway PostgreSQL; docs/benchmarks.md keeps the figures.
+"""
+
+import csv
+import io
+import itertools
+import re
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import BaseCommand, CommandError, call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import reverse
+
+from dialogues.models import Country, Organisation, Source, Topic
+from dialogues_portal.roles import EDITORS, sync_roles
+from funding.models import Programme, Project
+
+USERNAME = "import-benchmark"
+TITLE_PREFIX = "Import benchmark project"  # never a real title: the rows are deleted afterwards
+SUMMARY = (
+    "A made-up row of the import benchmark, about as long as a real summary: legal aid, monitoring "
+    "of places of detention and training of lawyers in the regions, with a network of partners."
+)
+COLUMNS = [
+    "id",
+    "title",
+    "programme",
+    "call",
+    "countries",
+    "implementing_organisation",
+    "topics",
+    "eu_contribution_eur",
+    "starts_on",
+    "ends_on",
+    "duration_months",
+    "status",
+    "summary",
+    "sources",
+]
+
+
+def project_rows_csv(size, *, countries, topics, programmes, organisations, sources, prefix=TITLE_PREFIX):
+    """A CSV of valid new project rows (bytes, UTF-8) of at most `size` bytes, and its row count.
+
+    Every row refers to the given public identifiers in turn; titles are numbered, so no two rows
+    are duplicates."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    length, count = len(out.getvalue().encode()), 0
+    cycles = [itertools.cycle(values) for values in (countries, topics, programmes, organisations, sources)]
+    for number in itertools.count(1):
+        country, topic, programme, organisation, source = (next(cycle) for cycle in cycles)
+        year = 1995 + number % 30
+        line = io.StringIO()
+        csv.writer(line, lineterminator="\r\n").writerow(
+            [
+                "",
+                f"{prefix} {number}",
+                programme,
+                "",
+                country,
+                organisation,
+                topic,
+                f"{100_000 + number % 900_000}.50",
+                f"{year}-{1 + number % 12:02d}",
+                str(year + 2),
+                "24",
+                "completed",
+                SUMMARY,
+                source,
+            ]
+        )
+        encoded = line.getvalue().encode()
+        if length + len(encoded) > size:
+            break
+        out.write(line.getvalue())
+        length += len(encoded)
+        count += 1
+    return out.getvalue().encode(), count
+
+
+def confirm_fields(page):
+    """The hidden fields of the preview's confirm form, as the editor's browser sends them."""
+    form = page[page.find('action="' + reverse("admin:funding_project_process_import")) :]
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form[: form.find("</form>")]))
+
+
+class Command(BaseCommand):
+    help = "Time the admin import (preview and confirm) of a full-size CSV of projects. Deletes what it imported."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--size", type=int, default=None, help="File size in bytes (default: IMPORT_MAX_FILE_SIZE, 5 MB)."
+        )
+
+    def handle(self, *args, size, **options):
+        size = size or settings.IMPORT_MAX_FILE_SIZE
+        if not Country.objects.exists():
+            call_command("load_real_data", verbosity=0)
+        identifiers = {
+            "countries": list(Country.objects.values_list("iso_code", flat=True)),
+            "topics": list(Topic.objects.values_list("slug", flat=True)),
+            "programmes": list(Programme.objects.values_list("slug", flat=True)),
+            "organisations": list(Organisation.objects.values_list("slug", flat=True)),
+            "sources": [str(pk) for pk in Source.objects.values_list("pk", flat=True)],
+        }
+        if not all(identifiers.values()):
+            raise CommandError("Load the real data first (manage.py load_real_data): rows refer to its records.")
+        data, rows = project_rows_csv(size, **identifiers)
+        self.stdout.write(f"File: {len(data):,} bytes, {rows:,} project rows ({connection.vendor}).")
+        client = Client()
+        client.force_login(self._editor())
+        url = reverse("admin:funding_project_import")
+        try:
+            with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+                upload = SimpleUploadedFile("benchmark.csv", data, content_type="text/csv")
+                preview, preview_seconds, preview_queries = self._timed(
+                    client.post, url, {"import_file": upload, "format": "0", "resource": "0"}
+                )
+                fields = confirm_fields(preview.content.decode())
+                if preview.status_code != 200 or "import_file_name" not in fields:
+                    raise CommandError(f"The preview did not offer to confirm (HTTP {preview.status_code}).")
+                done, confirm_seconds, confirm_queries = self._timed(
+                    client.post, reverse("admin:funding_project_process_import"), fields
+                )
+                if done.status_code != 302:
+                    raise CommandError(f"The confirm failed (HTTP {done.status_code}).")
+            imported = Project.objects.filter(title__startswith=TITLE_PREFIX).count()
+            self.stdout.write(
+                f"Preview: {preview_seconds:.1f} s, {preview_queries} queries. "
+                f"Confirm: {confirm_seconds:.1f} s, {confirm_queries} queries. {imported:,} projects imported."
+            )
+        finally:
+            self._clean_up()
+
+    def _timed(self, function, *args):
+        queries = []
+
+        def count(execute, sql, params, many, context):
+            queries.append(None)  # counted, not kept: a debug cursor would slow the run down
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            started = time.perf_counter()
+            response = function(*args)
+            seconds = time.perf_counter() - started
+        return response, seconds, len(queries)
+
+    def _editor(self):
+        sync_roles()
+        user, _created = get_user_model().objects.get_or_create(username=USERNAME, defaults={"is_staff": True})
+        user.groups.set(Group.objects.filter(name=EDITORS))
+        return user
+
+    def _clean_up(self):
+        with transaction.atomic():
+            Project.objects.filter(title__startswith=TITLE_PREFIX).delete()
+            Project.history.filter(title__startswith=TITLE_PREFIX).delete()  # the deletions' entries too
+            get_user_model().objects.filter(username=USERNAME).delete()
