@@ -119,7 +119,7 @@ class PublishableViewSet(viewsets.ModelViewSet):
                     raise Conflict(" ".join(error.messages)) from None
                 if revision is not None:
                     data = RevisionSerializer(revision, context=self.get_serializer_context()).data
-                    return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+                    return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": str(data["url"])})
                 response = Response(self.get_serializer(instance).data)
             else:
                 self.perform_update(serializer)
