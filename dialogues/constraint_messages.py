@@ -114,7 +114,18 @@ MESSAGES = {
     "fundingfigure_qualifier_valid": ("qualifier", _("Choose one of the qualifiers offered.")),
     "fundingfigure_period_valid": ("period", _("Choose one of the periods offered.")),
     "fundingfigure_until_after_since": ("until_year", _("The last year cannot come before the first.")),
+    # revisions
+    "one_pending_revision_per_record": (
+        "object_id",
+        _("This record already has a change waiting for review: a publisher must decide on it first."),
+    ),
+    "revision_reviewed_when_decided": ("reviewed_at", _("A decided change has a review date; a waiting one has none.")),
+    "revision_changes_something": ("changes", _("A proposal changes at least one field.")),
 }
+# django-modeltranslation copies a uniqueness over a translated field once per language ("-en", "-ru")
+for _name, (_field, _message) in list(MESSAGES.items()):
+    if _name in ("place_unique_name_per_country", "concern_unique_title_per_country"):
+        MESSAGES.update({f"{_name}-{language}": (f"{_field}_{language}", _message) for language in ("en", "ru")})
 
 
 def constraint_errors(instance, exclude=(), *, checks=True):
