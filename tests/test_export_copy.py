@@ -197,7 +197,7 @@ def test_copy_writes_unknown_values_blank_and_dates_at_their_precision(client, a
     assert first["countries"] == "KZ;KG"  # published only, by name
     assert first["country_names"] == 'Kazakhstan, Республика;Kyrgyz "Republic"'
     assert first["programme_name"] == AWKWARD
-    assert first["url"] == f"http://testserver/funding/projects/{first['id']}/"
+    assert first["url"] == f"http://testserver/en/funding/projects/{first['id']}/"
     alone = by_title[f"{AWKWARD} alone"]
     assert [alone[codes] for codes in ("countries", "topics", "sources")] == ["", "", ""]
 

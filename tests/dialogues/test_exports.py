@@ -39,7 +39,7 @@ def test_csv_export_has_a_header_and_one_row_per_round(client):
     assert len(rows) == 1
     assert rows[0]["country"] == "KZ"
     assert rows[0]["held"] == "2009-10"
-    assert rows[0]["url"].startswith("http://testserver/dialogues/")
+    assert rows[0]["url"].startswith("http://testserver/en/dialogues/")
 
 
 def test_json_export_applies_the_same_filters_as_the_page(client):
