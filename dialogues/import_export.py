@@ -41,6 +41,7 @@ from .import_bulk import check_constraint_errors, write_history, write_many_to_m
 from .partial_dates import DatePrecision, PartialDate, normalise_partial_dates, parse_partial_date
 from .plain_text import validate_plain_text
 from .publishing import PublicationStatus
+from .services import can_publish
 from .spreadsheet_files import check_upload
 from .spreadsheet_text import neutralised_rows, restored
 
@@ -373,6 +374,29 @@ class PublishableResource(ModelResource):
         if new:
             instance.publication_status = PublicationStatus.DRAFT  # whatever the file says
             instance.is_synthetic = False
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """A row that would change a published record is refused for a user who may not publish:
+        an Editor's change to a published record waits for review (revisions/), which an import
+        cannot offer row by row. Unchanged rows pass (a re-imported export)."""
+        skipped = super().skip_row(instance, original, row, import_validation_errors)
+        stored = original if original is not None else instance
+        if (
+            not skipped
+            and stored.pk is not None
+            and stored.publication_status == PublicationStatus.PUBLISHED
+            and not can_publish(self._user, self._meta.model)
+        ):
+            raise ValidationError(
+                {
+                    "id": _(
+                        "The %(model)s with the id %(id)s is published: only a publisher changes it by import. "
+                        "Change it in the admin, where your change waits for a publisher's review."
+                    )
+                    % {"model": self._meta.model._meta.verbose_name, "id": stored.pk}
+                }
+            )
+        return skipped
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}

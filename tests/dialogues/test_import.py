@@ -126,7 +126,25 @@ def exported_rows(client):
     return list(csv.DictReader(io.StringIO(content)))
 
 
-def test_an_exported_round_edited_and_imported_again_is_updated_after_a_preview_of_the_change(editor_client, known):
+def test_an_editors_import_may_not_change_a_published_round(editor_client, known):
+    """Its change would skip the review a published record's changes wait for (revisions/)."""
+    record = make_round(country=known["kz"], sequence_number=1, number_basis="stated", summary="Before.")
+    draft = make_round(country=known["kz"], sequence_number=2, number_basis="stated", publication_status="draft")
+    rows = exported_rows(editor_client)
+    for row in rows:
+        row["summary"] = "After."
+    response = preview(editor_client, DialogueRound, csv_file(rows))
+    messages = [message for row in response.context["result"].invalid_rows for message in row.error_dict.get("id", [])]
+    assert any(f"id {record.pk} is published: only a publisher changes it by import" in m for m in messages)
+    assert not any(f"id {draft.pk} " in m for m in messages)  # a draft is the editor's to change
+    assert "confirm_form" not in response.context
+    record.refresh_from_db()
+    draft.refresh_from_db()
+    assert record.summary == "Before." and draft.summary != "After."
+
+
+def test_an_exported_round_edited_and_imported_again_is_updated_after_a_preview_of_the_change(publisher_client, known):
+    editor_client = publisher_client  # a published round: a publisher's import changes it in place
     record = make_round(country=known["kz"], sequence_number=1, number_basis="stated", summary="Before.")
     other = make_round(country=known["kz"], held_on=datetime.date(2010, 5, 1), sequence_number=2, number_basis="stated")
     rows = exported_rows(editor_client)

@@ -359,7 +359,7 @@ def test_a_large_import_makes_as_many_queries_as_a_small_one(editor_client, edit
 
 
 def test_a_reimport_of_changed_rows_updates_them_in_bulk_with_one_history_entry_each(editor_client, known):
-    import_file(editor_client, Project, csv_file([project_row(known, n) for n in range(1, 4)]))
+    import_file(editor_client, Project, csv_file([project_row(known, n) for n in range(1, 4)]))  # drafts
     rows = [
         project_row(known, n, id=project.pk, countries="KZ", eu_contribution_eur="99.50")
         for n, project in enumerate(Project.objects.order_by("title"), start=1)
