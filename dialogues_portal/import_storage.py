@@ -8,6 +8,7 @@ name the confirm form sends back is only ever a UUID looked up in that table, ne
 import datetime
 import uuid
 
+from django.db import router
 from django.utils import timezone
 from import_export.tmp_storages import BaseStorage
 
@@ -40,4 +41,5 @@ class DatabaseStorage(BaseStorage):
             key = uuid.UUID(hex=str(self.name))
         except ValueError:
             return PendingImport.objects.none()
-        return PendingImport.objects.filter(pk=key)
+        # on the primary, where save() wrote it: a replica may not have it yet
+        return PendingImport.objects.using(router.db_for_write(PendingImport)).filter(pk=key)

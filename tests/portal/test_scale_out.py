@@ -263,7 +263,7 @@ def test_the_replica_is_configured_from_database_replica_url():
         "cache": "dialogues_portal.cache_backend.ResilientRedisCache",  # Redis, never a 500 when it is down
         # nothing kept on one server's disk or in one process: any server can answer any request
         "sessions": "django.contrib.sessions.backends.db",
-        "import_storage": "import_export.tmp_storages.CacheStorage",
+        "import_storage": "dialogues_portal.import_storage.DatabaseStorage",  # shared, and up without Redis
     }
 
 
