@@ -382,7 +382,10 @@ class ExportView(FilterMixin, View):
             ),
         ]
         names = {f"_export_{index}": text for index, text in enumerate(texts)}
-        query = queryset.annotate(**names).values_list(*names).query
+        # a plain QuerySet: django-modeltranslation's values_list() reorders annotation names, and
+        # COPY writes the columns in the order the SELECT gives them
+        plain = models.QuerySet(model=queryset.model, query=queryset.query.chain(), using=queryset.db)
+        query = plain.annotate(**names).values_list(*names).query
         sql, params = query.get_compiler(using=alias).as_sql()
         return copied(alias, csv_header(self.headers()), sql, params)
 

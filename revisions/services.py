@@ -134,7 +134,8 @@ def _decide(revision, user, status, note):
 
 
 def _locked(revision):
-    revision = PendingRevision.objects.select_for_update().select_related("content_type", "author").get(pk=revision.pk)
+    # locked alone: FOR UPDATE cannot reach the nullable side of a join (the author) on PostgreSQL
+    revision = PendingRevision.objects.select_for_update().get(pk=revision.pk)
     if revision.status != RevisionStatus.PENDING:
         raise ValidationError(_("This change was already %(status)s.") % {"status": revision.get_status_display()})
     return revision
