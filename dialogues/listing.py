@@ -25,6 +25,7 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterMixin
 
 from .cache import cached
+from .default_order import follows_default_order
 from .exports import EXPORT_FORMATS
 from .filtersets import CodeListFilter
 from .widgets import FoldingCheckboxes
@@ -211,7 +212,7 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
     def keyset_applies(self, queryset):
         """Keyset pages follow the default order only (no `ordering`, no search rank)."""
         query = queryset.query
-        return self.keyset_field is not None and not query.order_by and query.default_ordering and not query.is_empty()
+        return self.keyset_field is not None and follows_default_order(query) and not query.is_empty()
 
     def link(self, **changes):
         query = self.request.GET.copy()

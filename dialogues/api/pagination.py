@@ -21,6 +21,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from ..default_order import follows_default_order
+
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
@@ -118,9 +120,7 @@ class ProjectPagination(ListPagination):
         from dialogues.listing import keyset_ids
 
         query = queryset.query
-        self.keyset = (
-            self.page_query_param not in request.query_params and not query.order_by and query.default_ordering
-        )
+        self.keyset = self.page_query_param not in request.query_params and follows_default_order(query)
         if not self.keyset:
             return super().paginate_queryset(queryset, request, view)
         self.request, size = request, self.get_page_size(request)
