@@ -86,7 +86,7 @@ def test_the_admin_refuses_a_control_character_next_to_the_field(editor_client):
     country, programme = make_country("KZ"), make_programme()
     citations = "dialogues-citation-content_type-object_id"
     data = {
-        "title": "A project\x0b on legal aid",
+        "title_en": "A project\x0b on legal aid",  # the English field (modeltranslation)
         "programme": programme.pk,
         "countries": [country.pk],
         f"{citations}-TOTAL_FORMS": "0",
@@ -97,7 +97,7 @@ def test_the_admin_refuses_a_control_character_next_to_the_field(editor_client):
     response = editor_client.post("/admin/funding/project/add/", data)
 
     assert response.status_code == 200  # the form again, with its error
-    assert "U+000B" in " ".join(response.context["adminform"].form.errors["title"])
+    assert "U+000B" in " ".join(response.context["adminform"].form.errors["title_en"])
     assert not Project.objects.exists()
 
 
