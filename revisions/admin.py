@@ -9,11 +9,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.services import can_publish
+from dialogues_portal.roles import CONTENT_APPS
 
 from . import services
 from .models import PendingRevision, RevisionStatus
-
-CONTENT_APPS = ("dialogues", "seminars", "funding")
 
 
 def may_change_records(user):

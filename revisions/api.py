@@ -13,10 +13,10 @@ from rest_framework import exceptions, mixins, permissions, serializers, viewset
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from dialogues_portal.roles import CONTENT_APPS
+
 from . import services
 from .models import PendingRevision, RevisionStatus
-
-CONTENT_APPS = ("dialogues", "seminars", "funding")
 
 
 class MayChangeRecords(permissions.BasePermission):
