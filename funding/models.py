@@ -1,8 +1,11 @@
 """EU funding for civil society: programmes, the calls (packages) announced under them, projects."""
 
+from urllib.parse import quote
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -164,6 +167,13 @@ class ProjectStatus(models.TextChoices):
     COMPLETED = "completed", _("completed")
 
 
+class ProjectSourceKind(models.TextChoices):
+    """Where a project's record comes from."""
+
+    EDITORIAL = "editorial", _("editorial (press releases and other sources)")
+    IATI = "iati", _("IATI activity file")
+
+
 class Project(PublishableModel):
     # full-text search in both languages; the stored document and its GIN index are built on exactly these
     SEARCH_FIELDS = ("title_en", "title_ru", "summary_en", "summary_ru")
@@ -230,6 +240,63 @@ class Project(PublishableModel):
     )
     summary = models.TextField(_("summary"), blank=True)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), related_name="projects", blank=True)
+    # what an IATI activity file states (funding/iati/); editorial projects leave these blank
+    source_kind = models.CharField(
+        _("kind of record"),
+        max_length=9,
+        choices=ProjectSourceKind.choices,
+        default=ProjectSourceKind.EDITORIAL,
+        db_index=True,
+    )
+    iati_identifier = models.CharField(
+        _("IATI identifier"), max_length=150, null=True, blank=True, help_text=_("Blank for editorial projects.")
+    )
+    iati_last_updated = models.DateTimeField(_("IATI activity last updated"), null=True, blank=True, editable=False)
+    iati_file = models.ForeignKey(
+        "IatiFile",
+        verbose_name=_("IATI file last imported"),
+        related_name="projects",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    iati_parent = models.ForeignKey(
+        "self",
+        verbose_name=_("IATI parent activity"),
+        related_name="iati_children",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("A parent whose children are recorded is not counted again in totals."),
+    )
+    recipient_region = models.CharField(
+        _("recipient region (DAC code)"),
+        max_length=3,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("E.g. 619, Central Asia: a regional activity."),
+    )
+    policy_markers = models.JSONField(
+        _("policy markers"),
+        default=list,
+        blank=True,
+        help_text=_("As the IATI activity states them: code, vocabulary, significance."),
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("same project as"),
+        related_name="duplicates",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The record kept for the same project (an IATI activity and a press release): this one is not "
+            "counted in totals."
+        ),
+    )
 
     objects = ProjectQuerySet.as_manager()
     starts = PartialDateProperty("starts_on")
@@ -249,6 +316,18 @@ class Project(PublishableModel):
             ),  # or NULL
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="project_ends_after_start"),
             models.CheckConstraint(condition=Q(duration_months__gte=1), name="project_duration_positive"),
+            models.CheckConstraint(
+                condition=Q(source_kind__in=ProjectSourceKind.values), name="project_source_kind_valid"
+            ),
+            # an IATI project has its identifier, an editorial one none
+            models.CheckConstraint(
+                condition=Q(source_kind=ProjectSourceKind.IATI, iati_identifier__isnull=False)
+                | Q(source_kind=ProjectSourceKind.EDITORIAL, iati_identifier__isnull=True),
+                name="project_iati_identifier_iff_iati",
+            ),
+            models.UniqueConstraint(Lower("iati_identifier"), name="project_iati_identifier_unique_ignoring_case"),
+            models.CheckConstraint(condition=~Q(duplicate_of=F("pk")), name="project_not_a_duplicate_of_itself"),
+            models.CheckConstraint(condition=~Q(iati_parent=F("pk")), name="project_not_its_own_iati_parent"),
         ]
         indexes = [
             models.Index(fields=["publication_status", "starts_on"], name="project_public_start"),
@@ -260,6 +339,20 @@ class Project(PublishableModel):
 
     def get_absolute_url(self):
         return reverse("project-detail", kwargs={"pk": self.pk})
+
+    @property
+    def d_portal_url(self):
+        """The activity on d-portal, for an IATI project."""
+        if not self.iati_identifier:
+            return None
+        return "https://d-portal.org/ctrack.html#view=act&aid=" + quote(self.iati_identifier, safe="")
+
+    def clean(self):
+        super().clean()
+        if self.duplicate_of_id and self.pk and self.duplicate_of_id == self.pk:
+            raise ValidationError({"duplicate_of": _("A project cannot be a duplicate of itself.")})
+        if self.duplicate_of_id and self.duplicate_of.duplicate_of_id:
+            raise ValidationError({"duplicate_of": _("Point to the record that is kept, not to another duplicate.")})
 
     def save(self, *args, **kwargs):
         normalise_partial_dates(self, "starts_on", "ends_on")
@@ -321,3 +414,30 @@ class FundingFigure(PublishableModel):
 
     def __str__(self):
         return self.statement
+
+
+# the IATI side tables (money as stated, rates, sector mapping, imported files): funding/iati/models.py
+from .iati.models import (  # noqa: E402
+    ExchangeRate,
+    IatiBudget,
+    IatiFile,
+    IatiTransaction,
+    ProjectCountryShare,
+    ProjectSector,
+    SectorTopic,
+)
+
+__all__ = [
+    "Call",
+    "ExchangeRate",
+    "FundingFigure",
+    "IatiBudget",
+    "IatiFile",
+    "IatiTransaction",
+    "Programme",
+    "Project",
+    "ProjectCountryShare",
+    "ProjectSector",
+    "ProjectSourceKind",
+    "SectorTopic",
+]
