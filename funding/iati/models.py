@@ -107,6 +107,11 @@ class SectorTopic(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    @property
+    def maps(self):
+        """Whether the code maps to a topic (a withdrawn code maps to none)."""
+        return self.topic_id is not None and not self.withdrawn
+
 
 class ProjectSector(models.Model):
     """A DAC 5-digit sector an IATI activity states, with its share."""

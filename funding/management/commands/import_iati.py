@@ -1,0 +1,53 @@
+"""Imports IATI activity files (issue 17): drafts for a Publisher to review, or published with --publish."""
+
+from django.core.management import BaseCommand, CommandError
+from tqdm import tqdm
+
+from funding.iati.importer import iati_files, iati_files_import
+from funding.iati.parse import IatiFileError
+
+
+def _codes(text, length):
+    codes = {code.strip().upper() for code in text.split(",") if code.strip()}
+    wrong = sorted(code for code in codes if len(code) != length or not code.isalnum())
+    if wrong:
+        raise CommandError(f"Not a code of {length} characters: {', '.join(wrong)}")
+    return codes
+
+
+class Command(BaseCommand):
+    help = "Import IATI 2.01-2.03 activity files (a file, or every .xml file of a directory) into projects."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", metavar="FILE_OR_DIRECTORY")
+        parser.add_argument("--dry-run", action="store_true", help="Read and check everything, write nothing.")
+        parser.add_argument("--publish", action="store_true", help="Publish the projects (default: drafts).")
+        parser.add_argument(
+            "--countries", default="", help="ISO codes, e.g. KZ,KG,TJ,TM,UZ (default: the portal's countries)."
+        )
+        parser.add_argument("--sectors", default="", help="DAC 5-digit codes, e.g. 15160,15150 (default: any).")
+
+    def handle(self, *args, path, dry_run, publish, countries, sectors, **options):
+        countries, sectors = _codes(countries, 2), _codes(sectors, 5)
+        if any(not code.isdigit() for code in sectors):
+            raise CommandError("--sectors takes DAC 5-digit codes.")
+        show = options["verbosity"] >= 1
+        try:
+            files = iati_files(path)
+            with tqdm(desc="IATI activities", unit=" activities", disable=not show, file=self.stderr._out) as bar:
+                summary = iati_files_import(
+                    paths=files,
+                    publish=publish,
+                    countries=countries or None,
+                    sectors=sectors,
+                    dry_run=dry_run,
+                    progress=lambda: bar.update(1),
+                )
+        except IatiFileError as error:
+            raise CommandError(f"Refused, nothing imported: {error}") from error
+        for identifier, reason in summary.skipped:
+            self.stdout.write(f"skipped {identifier}: {reason}")
+        for warning in summary.warnings:
+            self.stdout.write(f"warning {warning}")
+        prefix = "Dry run, nothing written: " if dry_run else ""
+        self.stdout.write(f"{prefix}{summary.line()}.")
