@@ -15,16 +15,19 @@ from pathlib import Path
 import tablib
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, ValidationError
-from django.db import transaction
+from django.core.exceptions import MultipleObjectsReturned, ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone, translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.fields import Field
 from import_export.formats.base_formats import CSV, JSON, XLSX
@@ -34,6 +37,9 @@ from import_export.resources import Diff, ModelResource
 from import_export.results import RowResult
 from import_export.widgets import ForeignKeyWidget, IntegerWidget, ManyToManyWidget, Widget
 
+from dialogues_portal.models import ImportStage, PendingImport
+
+from . import import_background
 from .cache import bump_generation
 from .constraint_messages import constraint_errors
 from .history import REASON_LENGTH
@@ -356,6 +362,7 @@ class PublishableResource(ModelResource):
         self._diffs_left = PREVIEW_ROWS
         self.typed_dates = []  # (spreadsheet row, column, PartialDate) of each cell Excel typed as a date
         self._user = kwargs.get("user")
+        self._progress = kwargs.get("progress")  # the task worker's count (dialogues/import_background.py)
         file_name = kwargs.get("file_name")
         self._change_reason = (
             _("Imported from the spreadsheet “%(file)s”") % {"file": file_name}
@@ -571,6 +578,8 @@ class PublishableResource(ModelResource):
     def after_import_row(self, row, row_result, row_number=None, **kwargs):
         super().after_import_row(row, row_result, row_number=row_number, **kwargs)
         self._row_results[row_number] = row_result
+        if self._progress is not None:
+            self._progress(row_number)
         row_result.row_values = row_result.row_values or row
         for column, partial in self._row_typed_dates:
             self.typed_dates.append((spreadsheet_row(row_number), column, partial))
@@ -685,6 +694,85 @@ class PublishableImportExportMixin(ImportExportMixin):
     import_form_class = ImportFileForm
     to_encoding = "utf-8-sig"  # CSV with a byte-order mark, for Excel; the import reads it back (from_encoding)
     import_error_display = ("message", "row")
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "import/<uuid:pending_id>/",
+                self.admin_site.admin_view(self.import_state_view),
+                name="{}_{}_import_state".format(*info),
+            ),
+            path(
+                "import/<uuid:pending_id>/confirm/",
+                self.admin_site.admin_view(self.import_start_view),
+                name="{}_{}_import_start".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_action(self, request, **kwargs):
+        # A file too large for one request is checked by the task worker (dialogues/import_background.py)
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_import_form(request)
+            if form.is_valid() and (dataset := self._uploaded_dataset(form)) is not None:
+                pending = import_background.queue_check(self, request, form, dataset)
+                if pending is not None:
+                    return HttpResponseRedirect(self._import_state_url(pending))
+        return super().import_action(request, **kwargs)
+
+    def _uploaded_dataset(self, form):
+        """The upload's rows, or None when they cannot be read (the request's import says why)."""
+        input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+        if not input_format.is_binary():
+            input_format.encoding = self.from_encoding
+        try:
+            return input_format.create_dataset(b"".join(form.cleaned_data["import_file"].chunks()))
+        except Exception:  # noqa: BLE001 (any reader's error: import-export reports it on the form)
+            return None
+
+    def _import_state_url(self, pending):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import_state", args=[pending.pk])
+
+    def _own_pending_import(self, request, pending_id):
+        """The editor's own upload on this model, read on the primary (the worker writes there)."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        kept = PendingImport.objects.using(router.db_for_write(PendingImport)).defer("data")
+        return get_object_or_404(
+            kept, pk=pending_id, user=request.user, model=import_background.model_label(self.model)
+        )
+
+    def import_state_view(self, request, pending_id):
+        """Where a background import stands: waiting or running (the page refreshes itself), its
+        preview and the confirmation, its rows to correct, or its end."""
+        pending = self._own_pending_import(request, pending_id)
+        if pending.stage == ImportStage.IMPORTED:
+            messages.success(request, import_background.success_message(self.model, pending.totals))
+            pending.delete()
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext_lazy("Import"),
+            "opts": self.model._meta,
+            "pending": pending,
+            "running": pending.stage in import_background.RUNNING,
+            "refresh_seconds": 3,
+            "percent": round(100 * pending.rows_done / pending.rows) if pending.rows else 0,
+        }
+        if pending.stage in (ImportStage.REFUSED, ImportStage.FAILED):
+            context["form"] = self.get_import_form_class(request)(
+                self.get_import_formats(), self.get_import_resource_classes(request)
+            )
+        return TemplateResponse(request, "admin/import_export/import_state.html", context)
+
+    @method_decorator(require_POST)
+    def import_start_view(self, request, pending_id):
+        """The editor's confirmation of a checked background import."""
+        pending = self._own_pending_import(request, pending_id)
+        if not import_background.queue_import(pending):
+            messages.error(request, _("This file is not waiting for a confirmation (already confirmed, or refused)."))
+        return HttpResponseRedirect(self._import_state_url(pending))
 
     def process_import(self, request, **kwargs):
         try:

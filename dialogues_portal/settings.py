@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "simple_history",
     "import_export",
     "axes",
+    "django_tasks_db",
     "dialogues",
     "seminars",
     "funding",
@@ -423,6 +424,14 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "dialogues_portal.import_storage.DatabaseStora
 IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", FILE_UPLOAD_MAX_MEMORY_SIZE)
 # An .xlsx is a zip: what it holds once unpacked, checked before it is read (a zip bomb is small)
 IMPORT_MAX_INFLATED_SIZE = env_int("IMPORT_MAX_INFLATED_SIZE", 100 * 1024 * 1024)
+# A file with more record rows than this is checked and imported by the task worker, not in the
+# request (which gunicorn stops after GUNICORN_TIMEOUT): the editor's page shows how far it is.
+# About 1,000 rows take a few seconds; a full 5 MB file, about 15,000 rows, takes far longer.
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 1000)
+
+# --- Background tasks (Django's tasks framework): stored in the database, run by
+# `manage.py db_worker` (django-tasks-db), a process beside the app servers (README: Deployment).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- Backups (manage.py backup / restore): JSON that keeps datetimes to the microsecond.
 SERIALIZATION_MODULES = {"backup-json": "dialogues_portal.backup_format"}
