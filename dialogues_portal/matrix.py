@@ -17,7 +17,7 @@ from dialogues.models import Concern, ConcernStatus, Country, DialogueRound, Top
 from dialogues.publishing import PublicationStatus
 from dialogues.querysets import country_codes
 from dialogues.tracker import public_entries
-from funding.aggregates import contribution_of_projects, package_members
+from funding.aggregates import contribution_of_projects, not_counted_again, package_members
 from funding.models import Project
 
 from . import charts
@@ -110,10 +110,11 @@ def _country_topic_matrix():
                 by_cell[(country.pk, topic.pk)].append(project)
     packages = {c.pk for p in projects for c in (p.call, p.call.parent if p.call else None) if c is not None}
     members = package_members(packages)  # once for every cell
+    not_counted = not_counted_again(projects)  # duplicates, IATI parents: once for every cell
     for key, cell_projects in by_cell.items():
         if key in cells:
             cells[key].projects = len(cell_projects)
-            cells[key].funding = contribution_of_projects(cell_projects, members)
+            cells[key].funding = contribution_of_projects(cell_projects, members, not_counted)
     used = [t for t in topics if any(_filled(cells[(c.pk, t.pk)]) for c in countries)]
     return Matrix(countries=countries, topics=used, cells=cells)
 

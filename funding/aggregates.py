@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, IntegerField, Q, Sum, When
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Sum, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +31,7 @@ from dialogues.cache import cached
 from dialogues.publishing import PublicationStatus
 from dialogues.sql_expressions import ids_in, related_ids
 
-from .models import Call, Programme, Project
+from .models import Call, Programme, Project, ProjectSourceKind
 
 PUBLISHED = PublicationStatus.PUBLISHED
 PROGRAMME_NOT_STATED = _("programme not stated by the sources")
@@ -78,6 +78,14 @@ def counted_call(path=""):
 
 
 NOTHING_KNOWN = KnownContribution(total=None)
+
+
+def counted_once(projects):
+    """The projects whose own amounts may count: not a record that points to the one kept for the
+    same project (`duplicate_of`), nor an IATI parent activity whose children are published (its
+    money is theirs: only the lowest level of a hierarchy counts)."""
+    children = Project.objects.filter(iati_parent=OuterRef("pk"), publication_status=PUBLISHED)
+    return projects.filter(duplicate_of__isnull=True).exclude(Exists(children))
 
 
 def known_contribution(*, country=None):
@@ -150,8 +158,10 @@ def _project_groups():
     programme, year, countries, whether their call's total counts and in which country, whether
     their amount is known (about 75,000 groups at a million synthetic projects, few in the real
     data). On PostgreSQL one pass over an index holding every column read (migration 0007)."""
-    projects = Project.objects.filter(
-        Q(programme__isnull=True) | Q(programme__publication_status=PUBLISHED), publication_status=PUBLISHED
+    projects = counted_once(
+        Project.objects.filter(
+            Q(programme__isnull=True) | Q(programme__publication_status=PUBLISHED), publication_status=PUBLISHED
+        )
     )
     # read through the call's join; false, not null, without a call (grouped with the calls that
     # do not count); the call's country matters only where its total counts
@@ -234,7 +244,7 @@ class ProjectsContribution:
 def package_members(packages):
     """{package id: ids of its published projects, its parts' included}, in one query."""
     members = defaultdict(set)
-    rows = Project.objects.published().filter(Q(call__in=packages) | Q(call__parent__in=packages))
+    rows = counted_once(Project.objects.published()).filter(Q(call__in=packages) | Q(call__parent__in=packages))
     for pk, call, parent in rows.values_list("pk", "call", "call__parent"):
         for package in (call, parent):
             if package in packages:
@@ -242,15 +252,30 @@ def package_members(packages):
     return members
 
 
-def contribution_of_projects(projects, members=None):
+def not_counted_again(projects):
+    """The ids among `projects` (instances) that counted_once() leaves out; a query only when an
+    IATI project is among them (a parent is known by its children)."""
+    duplicates = {p.pk for p in projects if p.duplicate_of_id}
+    iati = [p.pk for p in projects if p.source_kind == ProjectSourceKind.IATI and p.pk not in duplicates]
+    if not iati:
+        return duplicates
+    kept = counted_once(Project.objects.filter(pk__in=iati)).values_list("pk", flat=True)
+    return duplicates | (set(iati) - set(kept))
+
+
+def contribution_of_projects(projects, members=None, not_counted=None):
     """The known EU contribution of a set of published projects (a concern's, a country's on one
     topic), by the same rule: a package's stated total counts when every published project of the
     package lies in the set (its projects' own amounts then do not count again); any other
     project counts its own known amount. A package part of the set shares cannot be apportioned.
 
     `projects`: Project instances with `call` and `call.parent` loaded (for_listing());
-    `members`: package_members() of their packages, when the caller computes many sets at once."""
+    `members`: package_members() of their packages, `not_counted`: not_counted_again() of them all,
+    when the caller computes many sets at once."""
     projects = [p for p in projects if p.is_published and (p.programme is None or p.programme.is_published)]
+    if not_counted is None:
+        not_counted = not_counted_again(projects)
+    projects = [p for p in projects if p.pk not in not_counted]
     ids = {p.pk for p in projects}
     packages = {}
     for project in projects:
