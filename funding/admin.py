@@ -10,7 +10,19 @@ from dialogues.admin_tracker import CitationInline
 from dialogues.import_export import PublishableImportExportMixin
 from dialogues.languages import in_both_languages
 
-from .models import Call, FundingFigure, Programme, Project
+from .models import (
+    Call,
+    ExchangeRate,
+    FundingFigure,
+    IatiBudget,
+    IatiTransaction,
+    Programme,
+    Project,
+    ProjectCountryShare,
+    ProjectSector,
+    ProjectSourceKind,
+    SectorTopic,
+)
 from .resources import ProjectResource
 
 
@@ -46,6 +58,45 @@ class CallAdmin(PublishableAdmin):
     inlines = [ProjectInline, CitationInline]
 
 
+class StatedInline(admin.TabularInline):
+    """What an IATI file states, shown as stated: the import writes it, nobody edits it."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TransactionInline(StatedInline):
+    model = IatiTransaction
+    fields = ("transaction_type", "value", "currency", "value_date", "transaction_date")
+
+
+class BudgetInline(StatedInline):
+    model = IatiBudget
+    fields = ("budget_type", "status", "period_start", "period_end", "value", "currency", "value_date")
+
+
+class SectorInline(StatedInline):
+    model = ProjectSector
+    fields = ("code", "percentage")
+
+
+class CountryShareInline(StatedInline):
+    model = ProjectCountryShare
+    fields = ("country_code", "percentage")
+
+
+IATI_INLINES = [CountryShareInline, SectorInline, TransactionInline, BudgetInline]
+
+
 @admin.register(Project)
 class ProjectAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, PublishableAdmin, TranslationAdmin):
     resource_classes = [ProjectResource]
@@ -65,6 +116,7 @@ class ProjectAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, Publis
     date_hierarchy = "starts_on"
     autocomplete_fields = (
         *("programme", "call", "countries", "places", "implementing_organisation", "topics", "concerns", "sources"),
+        "duplicate_of",
     )
     inlines = [CitationInline]
     fieldsets = (
@@ -82,8 +134,30 @@ class ProjectAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, Publis
             },
         ),
         (_("Content"), {"fields": ("topics", "concerns", "summary", "sources")}),
+        (
+            _("Origin"),
+            {
+                "fields": (
+                    *("source_kind", "duplicate_of", "iati_identifier", "iati_last_updated", "iati_file"),
+                    *("iati_parent", "recipient_region", "policy_markers"),
+                )
+            },
+        ),
         (_("Publication"), {"fields": PublishableAdmin.record_fields}),
     )
+    iati_fields = (
+        *("source_kind", "iati_identifier", "iati_last_updated", "iati_file", "iati_parent"),
+        *("recipient_region", "policy_markers"),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *self.iati_fields)
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        if obj is not None and obj.source_kind == ProjectSourceKind.IATI:
+            inlines += IATI_INLINES
+        return inlines
 
 
 @admin.register(FundingFigure)
@@ -93,3 +167,19 @@ class FundingFigureAdmin(PublishableAdmin):
     list_select_related = ("country", "programme")
     search_fields = ("statement",)
     autocomplete_fields = ("country", "programme", "sources")
+
+
+@admin.register(SectorTopic)
+class SectorTopicAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "topic", "withdrawn")
+    list_editable = ("topic", "withdrawn")
+    list_select_related = ("topic",)
+    search_fields = ("code", "name")
+    autocomplete_fields = ("topic",)
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ("currency", "valid_from", "valid_until", "eur_per_unit", "source")
+    list_filter = ("currency",)
+    search_fields = ("currency", "source")
