@@ -23,7 +23,7 @@ from dialogues.api.serializers import (
 )
 from dialogues.models import Country, Organisation, Source, Topic
 
-from ..models import EUR, Call, Programme, Project
+from ..models import EUR, Call, IatiBudget, IatiTransaction, Programme, Project, ProjectSourceKind
 
 
 class ProgrammeReference(ReferenceField):
@@ -178,12 +178,31 @@ class ProjectSerializer(PublishableSerializer):
         extra_kwargs = {**record_extra_kwargs(), "duration_months": {"min_value": 1, "max_value": 1200}}
 
 
+class StatedTransactionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IatiTransaction
+        fields = ("transaction_type", "value", "currency", "value_date", "transaction_date")
+
+
+class StatedBudgetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IatiBudget
+        fields = ("budget_type", "status", "period_start", "period_end", "value", "currency", "value_date")
+
+
 class ProjectDetailSerializer(ProjectSerializer):
     implementing_organisation = OrganisationReference(
         queryset=Organisation.objects.all(), required=False, allow_null=True
     )
     places = PlacesField(help_text=_('Where the project works, as "City (ISO code)"; edited in the admin.'))
     citations = citations_field()
+    d_portal_url = serializers.URLField(
+        read_only=True, allow_null=True, help_text=_("The IATI activity on d-portal; null for editorial projects.")
+    )
+    iati_transactions = serializers.SerializerMethodField(
+        help_text=_("Commitments (2), disbursements (3), expenditure (4) in the currencies the IATI file states.")
+    )
+    iati_budgets = serializers.SerializerMethodField(help_text=_("Budgets by period, as the IATI file states them."))
 
     class Meta(ProjectSerializer.Meta):
         fields = (
@@ -191,5 +210,20 @@ class ProjectDetailSerializer(ProjectSerializer):
             "implementing_organisation",
             "places",
             *ProjectSerializer.Meta.fields[5:],
+            *("source_kind", "iati_identifier", "d_portal_url", "iati_transactions", "iati_budgets"),
             "citations",
         )
+        read_only_fields = ("source_kind", "iati_identifier")
+
+    # an editorial project has none: no query for it
+    @extend_schema_field(StatedTransactionSerializer(many=True))
+    def get_iati_transactions(self, project):
+        if project.source_kind != ProjectSourceKind.IATI:
+            return []
+        return StatedTransactionSerializer(project.transactions.all(), many=True).data
+
+    @extend_schema_field(StatedBudgetSerializer(many=True))
+    def get_iati_budgets(self, project):
+        if project.source_kind != ProjectSourceKind.IATI:
+            return []
+        return StatedBudgetSerializer(project.budgets.all(), many=True).data
