@@ -246,6 +246,7 @@ class Project(PublishableModel):
         max_length=9,
         choices=ProjectSourceKind.choices,
         default=ProjectSourceKind.EDITORIAL,
+        db_default=ProjectSourceKind.EDITORIAL,  # rows written in bulk (synthetic data) name no kind
         db_index=True,
     )
     iati_identifier = models.CharField(
@@ -281,9 +282,9 @@ class Project(PublishableModel):
     )
     policy_markers = models.JSONField(
         _("policy markers"),
-        default=list,
+        null=True,
         blank=True,
-        help_text=_("As the IATI activity states them: code, vocabulary, significance."),
+        help_text=_("As the IATI activity states them: code, vocabulary, significance; blank for editorial projects."),
     )
     duplicate_of = models.ForeignKey(
         "self",
