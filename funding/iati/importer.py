@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -170,7 +171,7 @@ class _Importer:
             self.written_by_file.setdefault(iati_file, []).append(project.pk)
 
     def _upsert(self, data, iati_file):
-        project = Project.objects.filter(iati_identifier__iexact=data.identifier).first()
+        project = by_identifier(data.identifier).first()
         values = self._values(data)
         topics = {row.topic_id for code, _p in data.sectors if (row := self.sector_topics.get(code)) and row.maps}
         self._warn_withdrawn(data)
@@ -181,8 +182,6 @@ class _Importer:
                 publication_status=PUBLISHED if self.publish else DRAFT,
             )
             outcome = "created"
-        elif project.source_kind != ProjectSourceKind.IATI:
-            raise InvalidActivity(_("the identifier belongs to an editorial project"))
         elif self._unchanged(project, values, data, topics):
             return "unchanged", project
         else:
@@ -328,7 +327,12 @@ class _Importer:
 
 
 def _project_id(identifier):
-    return Project.objects.filter(iati_identifier__iexact=identifier).values_list("pk", flat=True).first()
+    return by_identifier(identifier).values_list("pk", flat=True).first()
+
+
+def by_identifier(identifier):
+    """The project of an IATI identifier, in any case, through the index of its unique constraint."""
+    return Project.objects.alias(identifier_key=Lower("iati_identifier")).filter(identifier_key=identifier.lower())
 
 
 def _rows(project):

@@ -249,3 +249,11 @@ def test_a_directory_imports_its_xml_files(countries, tmp_path):
     (tmp_path / "a.xml").write_bytes(MAIN.read_bytes())
     (tmp_path / "notes.txt").write_text("not read")
     assert "6 created" in run(tmp_path)
+
+
+def test_an_identifier_in_another_case_is_the_same_activity(countries, tmp_path):
+    run(MAIN)
+    lower = tmp_path / "lower.xml"
+    lower.write_text(MAIN.read_text().replace("XX-TEST-USD<", "xx-test-usd<"))
+    assert "0 created" in run(lower)
+    assert Project.objects.filter(iati_identifier__iexact="XX-TEST-USD").count() == 1
