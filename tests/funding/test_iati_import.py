@@ -7,7 +7,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from dialogues.models import Organisation, Source
 from dialogues.publishing import PublicationStatus
@@ -257,3 +257,15 @@ def test_an_identifier_in_another_case_is_the_same_activity(countries, tmp_path)
     lower.write_text(MAIN.read_text().replace("XX-TEST-USD<", "xx-test-usd<"))
     assert "0 created" in run(lower)
     assert Project.objects.filter(iati_identifier__iexact="XX-TEST-USD").count() == 1
+
+
+def test_the_import_and_the_history_name_the_user_given(countries, django_user_model):
+    user = django_user_model.objects.create_user("importer")
+    run(MAIN, "--user", "importer")
+    assert IatiFile.objects.get().imported_by == user
+    assert project("XX-TEST-1").history.get().history_user == user
+
+
+def test_an_unknown_user_is_refused(countries):
+    with pytest.raises(CommandError, match="No user named 'nobody'"):
+        run(MAIN, "--user", "nobody")

@@ -1,5 +1,6 @@
 """Imports IATI activity files (issue 17): drafts for a Publisher to review, or published with --publish."""
 
+from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -26,9 +27,15 @@ class Command(BaseCommand):
             "--countries", default="", help="ISO codes, e.g. KZ,KG,TJ,TM,UZ (default: the portal's countries)."
         )
         parser.add_argument("--sectors", default="", help="DAC 5-digit codes, e.g. 15160,15150 (default: any).")
+        parser.add_argument("--user", help="The username the import and the projects' history name.")
 
-    def handle(self, *args, path, dry_run, publish, countries, sectors, **options):
+    def handle(self, *args, path, dry_run, publish, countries, sectors, user, **options):
         countries, sectors = _codes(countries, 2), _codes(sectors, 5)
+        if user is not None:
+            try:
+                user = get_user_model().objects.get_by_natural_key(user)
+            except get_user_model().DoesNotExist as error:
+                raise CommandError(f"No user named {user!r}.") from error
         if any(not code.isdigit() for code in sectors):
             raise CommandError("--sectors takes DAC 5-digit codes.")
         show = options["verbosity"] >= 1
@@ -37,6 +44,7 @@ class Command(BaseCommand):
             with tqdm(desc="IATI activities", unit=" activities", disable=not show, file=self.stderr._out) as bar:
                 summary = iati_files_import(
                     paths=files,
+                    user=user,
                     publish=publish,
                     countries=countries or None,
                     sectors=sectors,
