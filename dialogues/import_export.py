@@ -472,11 +472,19 @@ class PublishableResource(ModelResource):
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         # Check constraints are checked for every record at once before the bulk write (import_bulk.py).
-        for field, field_errors in constraint_errors(instance, exclude=errors.keys(), checks=False).items():
+        # A unique constraint on fields the file does not write (an IATI identifier) is left out: their
+        # stored values passed it when they were saved, and a query per row would follow.
+        kept = {field.name for field in self._meta.model._meta.concrete_fields} - self._written_attributes()
+        for field, field_errors in constraint_errors(instance, exclude=errors.keys() | kept, checks=False).items():
             errors.setdefault(field, []).extend(field_errors)
         if errors:
             raise ValidationError(errors)
         instance._constraint_exclude = set(errors.keys())
+
+    def _written_attributes(self):
+        if not hasattr(self, "_written"):
+            self._written = {field.attribute for field in self.get_import_fields()}
+        return self._written
 
     def _check_duplicate(self, instance, row_number, errors):
         values = {name: getattr(instance, self._meta.model._meta.get_field(name).attname) for name in self.duplicate_of}

@@ -336,7 +336,8 @@ def _queries_to_import(client, known, count):
     return response, len(previewing), len(confirming)
 
 
-def test_a_large_import_makes_as_many_queries_as_a_small_one(editor_client, editor, known):
+def test_a_large_import_makes_as_many_queries_as_a_small_one(editor_client, editor, known, settings):
+    settings.IMPORT_BACKGROUND_ROWS = 2_000  # in the request here; the task worker runs the same import
     _small, small_preview, small_confirm = _queries_to_import(editor_client, known, 20)
     Project.objects.all().delete()
 
