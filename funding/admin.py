@@ -61,6 +61,7 @@ class CallAdmin(PublishableAdmin):
 class StatedInline(admin.TabularInline):
     """What an IATI file states, shown as stated: the import writes it, nobody edits it."""
 
+    form = PortalModelForm
     extra = 0
     can_delete = False
 
@@ -171,6 +172,7 @@ class FundingFigureAdmin(PublishableAdmin):
 
 @admin.register(SectorTopic)
 class SectorTopicAdmin(admin.ModelAdmin):
+    form = PortalModelForm
     list_display = ("code", "name", "topic", "withdrawn")
     list_editable = ("topic", "withdrawn")
     list_select_related = ("topic",)
@@ -180,6 +182,7 @@ class SectorTopicAdmin(admin.ModelAdmin):
 
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(admin.ModelAdmin):
+    form = PortalModelForm
     list_display = ("currency", "valid_from", "valid_until", "eur_per_unit", "source")
     list_filter = ("currency",)
     search_fields = ("currency", "source")
