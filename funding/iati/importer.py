@@ -135,6 +135,10 @@ class _Importer:
     def _file(self, path, sha256, header, first: Activity):
         existing = IatiFile.objects.filter(sha256=sha256).select_related("source").first()
         if existing is not None:
+            if self.publish and not existing.source.is_published:  # imported as drafts before
+                existing.source.publication_status = PUBLISHED
+                existing.source._change_reason = _("Published by an IATI import (--publish)")
+                existing.source.save()
             return existing
         reporting = first.reporting_org
         publisher = ""

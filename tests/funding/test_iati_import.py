@@ -269,3 +269,10 @@ def test_the_import_and_the_history_name_the_user_given(countries, django_user_m
 def test_an_unknown_user_is_refused(countries):
     with pytest.raises(CommandError, match="No user named 'nobody'"):
         run(MAIN, "--user", "nobody")
+
+
+def test_publishing_drafts_imported_before_publishes_the_file_source_too(countries):
+    run(MAIN)
+    assert "6 updated" in run(MAIN, "--publish")
+    assert IatiFile.objects.get().source.is_published
+    assert set(Project.objects.values_list("publication_status", flat=True)) == {PublicationStatus.PUBLISHED}
