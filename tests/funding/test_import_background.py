@@ -245,3 +245,14 @@ def test_the_progress_is_written_outside_the_import_transaction(editor, known):
         assert PendingImport.objects.get(pk=pending.pk).rows_done == 7  # committed by the other connection
         raise RuntimeError("the import rolls back")
     assert PendingImport.objects.get(pk=pending.pk).rows_done == 7
+
+
+def test_an_editor_working_in_russian_reads_the_page_and_the_outcome_in_russian(editor_client, known):
+    editor_client.cookies["django_language"] = "ru"
+    pending = upload(editor_client, known, eu_contribution_eur="-5")
+    assert PendingImport.objects.get().language == "ru"
+    assert "Ожидание фонового обработчика" in editor_client.get(state_url(pending)).content.decode()
+    run_worker()  # in the worker, the messages are rendered in the uploader's language
+    page = editor_client.get(state_url(pending)).content.decode()
+    assert "Отклонён: есть строки для исправления" in page
+    assert "Строка 2" in page

@@ -1,10 +1,14 @@
-"""Time the admin's spreadsheet import of a full-size file of projects: the preview, then the confirm.
+"""Time the admin's spreadsheet import of a full-size file of projects, request by request.
 
 The file is as large as an editor may upload (IMPORT_MAX_FILE_SIZE, 5 MB): valid new project rows
 that refer to the records already stored (countries, topics, programmes, organisations, sources),
-posted to the admin as an editor does, through django.test.Client, in this process. The imported
-projects and their history are deleted afterwards. scripts/benchmark_import.sh runs it on a
-throwaway PostgreSQL; docs/benchmarks.md keeps the figures.
+posted to the admin as an editor does, through django.test.Client, in this process. Such a file
+goes to the task worker (dialogues/import_background.py): the upload, the state page and the
+confirmation are timed as requests, the worker's check and import apart (run here as
+`manage.py db_worker --batch` runs them). `--in-request` times the check and import inside the
+requests instead, as for a file of at most IMPORT_BACKGROUND_ROWS rows. The imported projects and
+their history are deleted afterwards. scripts/benchmark_import.sh runs it on a throwaway
+PostgreSQL; docs/benchmarks.md keeps the figures.
 """
 
 import csv
@@ -25,6 +29,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from dialogues.models import Country, Organisation, Source, Topic
+from dialogues_portal.models import PendingImport
 from dialogues_portal.roles import EDITORS, sync_roles
 from funding.models import Programme, Project
 
@@ -106,8 +111,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--size", type=int, default=None, help="File size in bytes (default: IMPORT_MAX_FILE_SIZE, 5 MB)."
         )
+        parser.add_argument(
+            "--in-request",
+            action="store_true",
+            help="Check and import in the requests, as a file of at most IMPORT_BACKGROUND_ROWS rows is.",
+        )
 
-    def handle(self, *args, size, **options):
+    def handle(self, *args, size, in_request, **options):
         size = size or settings.IMPORT_MAX_FILE_SIZE
         if not Country.objects.exists():
             call_command("load_real_data", verbosity=0)
@@ -125,27 +135,66 @@ class Command(BaseCommand):
         client = Client()
         client.force_login(self._editor())
         url = reverse("admin:funding_project_import")
+        threshold = rows if in_request else min(settings.IMPORT_BACKGROUND_ROWS, rows - 1)
         try:
-            with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+            with override_settings(
+                ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], IMPORT_BACKGROUND_ROWS=threshold
+            ):
                 upload = SimpleUploadedFile("benchmark.csv", data, content_type="text/csv")
-                preview, preview_seconds, preview_queries = self._timed(
-                    client.post, url, {"import_file": upload, "format": "0", "resource": "0"}
-                )
-                fields = confirm_fields(preview.content.decode())
-                if preview.status_code != 200 or "import_file_name" not in fields:
-                    raise CommandError(f"The preview did not offer to confirm (HTTP {preview.status_code}).")
-                done, confirm_seconds, confirm_queries = self._timed(
-                    client.post, reverse("admin:funding_project_process_import"), fields
-                )
-                if done.status_code != 302:
-                    raise CommandError(f"The confirm failed (HTTP {done.status_code}).")
+                if in_request:
+                    self._in_request(client, url, upload)
+                else:
+                    self._in_background(client, url, upload)
             imported = Project.objects.filter(title__startswith=TITLE_PREFIX).count()
-            self.stdout.write(
-                f"Preview: {preview_seconds:.1f} s, {preview_queries} queries. "
-                f"Confirm: {confirm_seconds:.1f} s, {confirm_queries} queries. {imported:,} projects imported."
-            )
+            self.stdout.write(f"{imported:,} projects imported.")
         finally:
             self._clean_up()
+
+    def _in_request(self, client, url, upload):
+        preview, preview_seconds, preview_queries = self._timed(
+            client.post, url, {"import_file": upload, "format": "0", "resource": "0"}
+        )
+        fields = confirm_fields(preview.content.decode())
+        if preview.status_code != 200 or "import_file_name" not in fields:
+            raise CommandError(f"The preview did not offer to confirm (HTTP {preview.status_code}).")
+        done, confirm_seconds, confirm_queries = self._timed(
+            client.post, reverse("admin:funding_project_process_import"), fields
+        )
+        if done.status_code != 302:
+            raise CommandError(f"The confirm failed (HTTP {done.status_code}).")
+        self.stdout.write(
+            f"In the requests. Preview: {preview_seconds:.1f} s, {preview_queries} queries. "
+            f"Confirm: {confirm_seconds:.1f} s, {confirm_queries} queries."
+        )
+
+    def _in_background(self, client, url, upload):
+        """The editor's requests, and the worker's two stages between them, each timed apart."""
+        uploaded, upload_seconds, upload_queries = self._timed(
+            client.post, url, {"import_file": upload, "format": "0", "resource": "0"}
+        )
+        if uploaded.status_code != 302:
+            raise CommandError(f"The upload was not queued (HTTP {uploaded.status_code}).")
+        state_url = uploaded["Location"]
+        pending = PendingImport.objects.get(pk=state_url.rstrip("/").rsplit("/", 1)[-1])
+        _, check_seconds, check_queries = self._timed(self._worker)
+        page, page_seconds, _ = self._timed(client.get, state_url)
+        if "Confirm import" not in page.content.decode():
+            raise CommandError(f"The check did not offer to confirm: {PendingImport.objects.get(pk=pending.pk).stage}.")
+        start = reverse("admin:funding_project_import_start", args=[pending.pk])
+        _, confirm_seconds, confirm_queries = self._timed(client.post, start)
+        _, import_seconds, import_queries = self._timed(self._worker)
+        done = client.get(state_url)
+        if done.status_code != 302:
+            raise CommandError(f"The import did not finish: {PendingImport.objects.get(pk=pending.pk).stage}.")
+        self.stdout.write(
+            f"Requests: upload {upload_seconds:.1f} s ({upload_queries} queries), state page with the preview "
+            f"{page_seconds:.2f} s, confirm {confirm_seconds:.2f} s ({confirm_queries} queries). "
+            f"Worker: check {check_seconds:.1f} s ({check_queries} queries), "
+            f"import {import_seconds:.1f} s ({import_queries} queries)."
+        )
+
+    def _worker(self):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
 
     def _timed(self, function, *args):
         queries = []
@@ -179,7 +228,7 @@ class Command(BaseCommand):
                 _raw_delete(m2m_history.objects.filter(history__in=history))
             _raw_delete(history)
             _raw_delete(Project.objects.filter(pk__in=ids))
-            get_user_model().objects.filter(username=USERNAME).delete()
+            get_user_model().objects.filter(username=USERNAME).delete()  # and its pending imports
 
 
 def _raw_delete(queryset):
