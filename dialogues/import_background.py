@@ -11,6 +11,7 @@ the editor as the user, one transaction): the check is a dry run that is rolled 
 writes every row or none (any invalid row rolls it back, as a request's confirmation does).
 """
 
+import datetime
 import logging
 import time
 from types import SimpleNamespace
@@ -22,7 +23,7 @@ from django.db import DatabaseError, connections, router
 from django.db.models import F
 from django.tasks import task
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
@@ -34,6 +35,14 @@ logger = logging.getLogger(__name__)
 
 RUNNING = (ImportStage.CHECK_WAITING, ImportStage.CHECKING, ImportStage.IMPORT_WAITING, ImportStage.IMPORTING)
 PROGRESS_EVERY = 2.0  # seconds between two progress writes
+# A stage with no news for this long was most likely stopped with its worker (its transaction,
+# and so anything it wrote, rolled back); the editor's page says so. Generous: on SQLite a stage
+# writes no progress until it ends.
+SILENT_FOR = datetime.timedelta(minutes=30)
+
+
+def has_stalled(pending):
+    return pending.stage in RUNNING and timezone.now() - pending.updated_at > SILENT_FOR
 
 
 def model_label(model):
@@ -45,6 +54,7 @@ def queue_check(model_admin, request, form, dataset):
     the request can do it. `form` is the model admin's valid import form."""
     if dataset.height <= settings.IMPORT_BACKGROUND_ROWS:
         return None
+    PendingImport.forget_old()
     upload = form.cleaned_data["import_file"]
     resource = model_admin.choose_import_resource_class(form, request)
     pending = PendingImport.objects.create(
@@ -169,7 +179,10 @@ class ProgressWriter:
         table = self.connection.ops.quote_name(PendingImport._meta.db_table)
         try:
             with self.connection.cursor() as cursor:
-                cursor.execute(f"UPDATE {table} SET rows_done = %s WHERE id = %s", [rows_done, self.pending_id])  # noqa: S608 (the table's own name)
+                cursor.execute(
+                    f"UPDATE {table} SET rows_done = %s, updated_at = %s WHERE id = %s",  # noqa: S608 (the table's own name)
+                    [rows_done, timezone.now(), self.pending_id],
+                )
         except DatabaseError:  # a count is not worth stopping an import for
             logger.warning("Could not write the progress of the import %s", self.pending_id, exc_info=True)
 

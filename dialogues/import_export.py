@@ -764,11 +764,12 @@ class PublishableImportExportMixin(ImportExportMixin):
             "title": gettext_lazy("Import"),
             "opts": self.model._meta,
             "pending": pending,
-            "running": pending.stage in import_background.RUNNING,
+            "stalled": import_background.has_stalled(pending),
+            "running": pending.stage in import_background.RUNNING and not import_background.has_stalled(pending),
             "refresh_seconds": 3,
             "percent": round(100 * pending.rows_done / pending.rows) if pending.rows else 0,
         }
-        if pending.stage in (ImportStage.REFUSED, ImportStage.FAILED):
+        if pending.stage in (ImportStage.REFUSED, ImportStage.FAILED) or context["stalled"]:
             context["form"] = self.get_import_form_class(request)(
                 self.get_import_formats(), self.get_import_resource_classes(request)
             )

@@ -5,23 +5,19 @@ the cache fails while Redis is down and a local folder is not shared by several 
 name the confirm form sends back is only ever a UUID looked up in that table, never a path.
 """
 
-import datetime
 import uuid
 
 from django.db import router
-from django.utils import timezone
 from import_export.tmp_storages import BaseStorage
 
 from dialogues.import_export import ImportFileGone
 
 from .models import PendingImport
 
-KEPT_FOR = datetime.timedelta(days=1)  # an upload never confirmed is deleted after this
-
 
 class DatabaseStorage(BaseStorage):
     def save(self, data):
-        PendingImport.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
+        PendingImport.forget_old()
         pending = PendingImport.objects.create(
             data=data.encode(self.encoding or "utf-8") if isinstance(data, str) else data
         )

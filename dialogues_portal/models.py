@@ -1,11 +1,15 @@
 """What the portal keeps for itself, outside the content apps."""
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+KEPT_FOR = datetime.timedelta(days=1)  # an upload is deleted after this, imported or not
 
 
 class ImportStage(models.TextChoices):
@@ -70,3 +74,8 @@ class PendingImport(models.Model):
 
     def __str__(self):
         return str(self.id)
+
+    @classmethod
+    def forget_old(cls):
+        """Delete the uploads older than KEPT_FOR, whatever became of them."""
+        cls.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()

@@ -256,3 +256,29 @@ def test_an_editor_working_in_russian_reads_the_page_and_the_outcome_in_russian(
     page = editor_client.get(state_url(pending)).content.decode()
     assert "Отклонён: есть строки для исправления" in page
     assert "Строка 2" in page
+
+
+def test_a_stage_silent_for_long_says_its_worker_stopped_and_offers_the_upload(editor_client, known):
+    import datetime
+
+    from django.utils import timezone
+
+    pending = upload(editor_client, known)
+    PendingImport.objects.filter(pk=pending.pk).update(
+        stage=ImportStage.IMPORTING, updated_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    page = editor_client.get(state_url(pending)).content.decode()
+    assert "No news from the worker" in page
+    assert "http-equiv" not in page  # it stops refreshing
+    assert 'enctype="multipart/form-data"' in page
+
+
+def test_uploads_older_than_a_day_are_forgotten_at_the_next_upload(editor_client, known):
+    import datetime
+
+    from django.utils import timezone
+
+    old = upload(editor_client, known)
+    PendingImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
+    preview(editor_client, Project, csv_file(rows(known), name="again.csv"))
+    assert list(PendingImport.objects.values_list("file_name", flat=True)) == ["again.csv"]
