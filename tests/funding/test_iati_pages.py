@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from funding.models import Project
 from tests.factories import make_country, make_project
@@ -66,3 +67,12 @@ def test_an_editorial_project_in_the_api_has_no_iati_values(db, api, django_asse
         data = api.get(f"/api/v1/projects/{project.pk}/").json()
     assert (data["source_kind"], data["iati_identifier"], data["d_portal_url"]) == ("editorial", None, None)
     assert data["iati_transactions"] == data["iati_budgets"] == []
+
+
+def test_the_iati_section_speaks_russian_on_russian_pages(imported, client):
+    project = Project.objects.get(iati_identifier="XX-TEST-USD")
+    with translation.override("ru"):
+        url = project.get_absolute_url()
+    assert url.startswith("/ru/")
+    content = client.get(url).content.decode()
+    assert "Как опубликовано в IATI" in content and "обязательство" in content
