@@ -105,7 +105,7 @@ class _Importer:
         self.rates = {}
         self.summary = ImportSummary()
         self.written_by_file = {}  # IatiFile -> ids of the projects it created or changed
-        self.hierarchy = {}  # identifier -> (parent identifier, children identifiers)
+        self.hierarchy = {}  # identifier -> (parent identifier, children identifiers, project id)
 
     def import_file(self, path):
         sha256 = _sha256(path)
