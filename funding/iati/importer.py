@@ -92,7 +92,7 @@ def iati_files_import(*, paths, user=None, publish=False, countries=None, sector
         if dry_run:
             transaction.set_rollback(True)
         elif changed:
-            transaction.on_commit(bump_generation)  # the parent links are written by update(): no signal
+            transaction.on_commit(bump_generation)  # the figures count children, not their parents
     return importer.summary
 
 
@@ -321,13 +321,16 @@ class _Importer:
                 child_pk = ids.get(child.lower()) or _project_id(child)
                 if child_pk:
                     wanted.setdefault(child_pk, pk)
-        current = dict(Project.objects.filter(pk__in=wanted).values_list("pk", "iati_parent_id"))
-        for child_pk, parent_pk in wanted.items():
-            if parent_pk and parent_pk != child_pk and current.get(child_pk) != parent_pk:
-                Project.objects.filter(pk=child_pk).update(iati_parent_id=parent_pk)
-                if child_pk in self.summary.unchanged:
-                    self.summary.unchanged.remove(child_pk)
-                    self.summary.updated.append(child_pk)
+        children = Project.objects.filter(pk__in=wanted).select_related("iati_file")
+        for child in children:
+            parent_pk = wanted[child.pk]
+            if parent_pk and parent_pk != child.pk and child.iati_parent_id != parent_pk:
+                child.iati_parent_id = parent_pk
+                child.save(update_fields=["iati_parent", "updated_at"])  # merged into the import's entry
+                self.written_by_file.setdefault(child.iati_file, []).append(child.pk)
+                if child.pk in self.summary.unchanged:
+                    self.summary.unchanged.remove(child.pk)
+                    self.summary.updated.append(child.pk)
 
 
 def _project_id(identifier):

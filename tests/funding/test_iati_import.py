@@ -276,3 +276,9 @@ def test_publishing_drafts_imported_before_publishes_the_file_source_too(countri
     assert "6 updated" in run(MAIN, "--publish")
     assert IatiFile.objects.get().source.is_published
     assert set(Project.objects.values_list("publication_status", flat=True)) == {PublicationStatus.PUBLISHED}
+
+
+def test_the_childs_one_history_entry_holds_its_parent(countries):
+    run(MAIN)
+    child = project("XX-TEST-CHILD")
+    assert [(e.history_type, e.iati_parent_id) for e in child.history.all()] == [("+", project("XX-TEST-PARENT").pk)]
