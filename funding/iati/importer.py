@@ -86,9 +86,11 @@ def iati_files_import(*, paths, user=None, publish=False, countries=None, sector
         changed = importer.summary.created + importer.summary.updated
         for iati_file, ids in importer.written_by_file.items():
             reason = _("Imported from the IATI file “%(file)s”") % {"file": iati_file.name}
-            merge_history(Project, mark, ids, reason=reason)
-        if user is not None and changed:
-            Project.history.filter(history_id__gt=mark, id__in=changed).update(history_user=user)
+            for chunk in _chunks(ids):
+                merge_history(Project, mark, chunk, reason=reason)
+        if user is not None:
+            for chunk in _chunks(changed):
+                Project.history.filter(history_id__gt=mark, id__in=chunk).update(history_user=user)
         if dry_run:
             transaction.set_rollback(True)
         elif changed:
@@ -331,6 +333,12 @@ class _Importer:
                 if child.pk in self.summary.unchanged:
                     self.summary.unchanged.remove(child.pk)
                     self.summary.updated.append(child.pk)
+
+
+def _chunks(ids, size=5000):
+    """Ids a few thousand at a time: a database takes a bounded number of query parameters."""
+    ids = list(dict.fromkeys(ids))
+    return (ids[start : start + size] for start in range(0, len(ids), size))
 
 
 def _project_id(identifier):

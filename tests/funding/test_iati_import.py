@@ -282,3 +282,13 @@ def test_the_childs_one_history_entry_holds_its_parent(countries):
     run(MAIN)
     child = project("XX-TEST-CHILD")
     assert [(e.history_type, e.iati_parent_id) for e in child.history.all()] == [("+", project("XX-TEST-PARENT").pk)]
+
+
+def test_the_history_is_merged_a_few_projects_at_a_time(countries, monkeypatch):
+    from funding.iati import importer
+
+    chunks = importer._chunks
+    monkeypatch.setattr(importer, "_chunks", lambda ids: chunks(ids, size=2))  # 6 projects: 3 chunks
+    run(MAIN)
+    reasons = {entry.history_change_reason for entry in Project.history.all()}
+    assert Project.history.count() == 6 and reasons == {"Imported from the IATI file “activities-2.03.xml”"}
