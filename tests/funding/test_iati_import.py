@@ -292,3 +292,10 @@ def test_the_history_is_merged_a_few_projects_at_a_time(countries, monkeypatch):
     run(MAIN)
     reasons = {entry.history_change_reason for entry in Project.history.all()}
     assert Project.history.count() == 6 and reasons == {"Imported from the IATI file “activities-2.03.xml”"}
+
+
+def test_the_history_entry_holds_the_relations_as_imported(countries):
+    run(MAIN)
+    entry = project("XX-TEST-1").history.get()
+    assert [row.country.iso_code for row in entry.countries.all()] == ["KZ"]
+    assert [row.source.document for row in entry.sources.all()] == ["activities-2.03.xml"]
