@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from revisions.models import RevisionOrigin
 from revisions.services import needs_review, pending_revision, propose
 
+from .admin_changelist import LargeTableAdminMixin
 from .admin_forms import PortalModelForm
 from .history import has_history, history_mark, merge_history
 from .publishing import PublicationStatus
@@ -262,12 +263,11 @@ class ReviewedChangesMixin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
-class PublishableAdmin(ReviewedChangesMixin, OneHistoryEntryPerSaveMixin, SimpleHistoryAdmin):
+class PublishableAdmin(LargeTableAdminMixin, ReviewedChangesMixin, OneHistoryEntryPerSaveMixin, SimpleHistoryAdmin):
     form = PublishableAdminForm
     actions = [publish_selected, unpublish_selected]
     readonly_fields = ("is_synthetic", "created_at", "updated_at")
     list_per_page = 50
-    show_full_result_count = False  # no COUNT(*) over the whole table on every changelist
     record_fields = ("publication_status", "is_synthetic", "created_at", "updated_at")
 
     def get_readonly_fields(self, request, obj=None):

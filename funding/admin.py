@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from dialogues.admin_base import CountryCodesColumnMixin, PublishableAdmin, PublishableInlineMixin
+from dialogues.admin_changelist import FullTextSearchMixin, relation_filter, year_filter
 from dialogues.admin_forms import PortalModelForm
 from dialogues.admin_tracker import CitationInline
 from dialogues.import_export import PublishableImportExportMixin
@@ -99,7 +100,9 @@ IATI_INLINES = [CountryShareInline, SectorInline, TransactionInline, BudgetInlin
 
 
 @admin.register(Project)
-class ProjectAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, PublishableAdmin, TranslationAdmin):
+class ProjectAdmin(
+    FullTextSearchMixin, CountryCodesColumnMixin, PublishableImportExportMixin, PublishableAdmin, TranslationAdmin
+):
     resource_classes = [ProjectResource]
     list_display = (
         "title",
@@ -111,10 +114,16 @@ class ProjectAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, Publis
         "status",
         "publication_status",
     )
-    list_filter = ("programme", "countries", "status", "topics")
+    # a million rows: filters and search without joins or DISTINCT (dialogues/admin_changelist.py)
+    list_filter = (
+        "programme",
+        relation_filter("countries", _("countries")),
+        "status",
+        relation_filter("topics", _("topics")),
+        year_filter("starts_on", _("start year")),
+    )
     list_select_related = ("programme",)
-    search_fields = in_both_languages("title", "summary")
-    date_hierarchy = "starts_on"
+    search_fields = in_both_languages("title", "summary")  # for the autocomplete; the changelist's is full text
     autocomplete_fields = (
         *("programme", "call", "countries", "places", "implementing_organisation", "topics", "concerns", "sources"),
         "duplicate_of",
