@@ -19,7 +19,10 @@ from django.utils import timezone
 
 # Rebuilt by migrate (content types, permissions) or not worth keeping (sessions, lock-out log,
 # and what is in flight: uploads waiting for import, queued tasks, which a restore would rerun).
-EXCLUDED = ("contenttypes", "auth.permission", "sessions", "axes", "django_tasks_database", "dialogues_portal.pendingimport")
+EXCLUDED = (
+    *("contenttypes", "auth.permission", "sessions", "axes"),
+    *("django_tasks_database", "dialogues_portal.pendingimport"),
+)
 
 
 def backed_up_models():
