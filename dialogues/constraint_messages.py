@@ -155,6 +155,12 @@ MESSAGES = {
     ),
     "revision_reviewed_when_decided": ("reviewed_at", _("A decided change has a review date; a waiting one has none.")),
     "revision_changes_something": ("changes", _("A proposal changes at least one field.")),
+    # the admin's imports in the background (written by the import itself, never by a form)
+    "pendingimport_stage_valid": ("stage", _("Choose one of the stages an import goes through.")),
+    "pendingimport_background_complete": (
+        "model",
+        _("An import run by the worker names its model, resource, format, rows and uploader."),
+    ),
 }
 # django-modeltranslation copies a uniqueness over a translated field once per language ("-en", "-ru")
 for _name, (_field, _message) in list(MESSAGES.items()):

@@ -6,9 +6,12 @@ from django.db.models import CheckConstraint, UniqueConstraint
 
 from dialogues.constraint_messages import MESSAGES
 
+# The portal's own models: a library's (django-tasks-db's task rows) are never in a form.
+OWN_APPS = {"dialogues", "seminars", "funding", "revisions", "dialogues_portal"}
 CONSTRAINTS = [
     (model, constraint)
     for model in apps.get_models()
+    if model._meta.app_label in OWN_APPS
     for constraint in model._meta.constraints
     if isinstance(constraint, (CheckConstraint, UniqueConstraint))
 ]
