@@ -15,7 +15,7 @@ from .publishing import PublishableQuerySet
 def published_sources(viewer=None):
     from .models import Source
 
-    return Prefetch("sources", queryset=Source.objects.visible_to(viewer).order_by("title"))
+    return Prefetch("sources", queryset=Source.objects.visible_to(viewer).order_by("title", "id"))
 
 
 def country_codes(viewer=None):
