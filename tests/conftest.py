@@ -171,3 +171,12 @@ def django_assert_max_num_queries(db, django_assert_max_num_queries):
 
     ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
     return django_assert_max_num_queries
+
+
+@pytest.fixture
+def seeded_sectors(db):
+    """The DAC sectors migration funding 0013 writes. A transactional test earlier on the same
+    worker (its flush empties every table) deletes them, so a test that reads them asks for them."""
+    import importlib
+
+    importlib.import_module("funding.migrations.0013_sector_topics_seed").seed(apps, None)

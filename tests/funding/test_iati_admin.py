@@ -36,7 +36,7 @@ def test_an_editorial_project_page_has_no_iati_rows(editor_client, db):
     assert "transactions-TOTAL_FORMS" not in page
 
 
-def test_an_editor_maps_a_sector_to_a_topic(editor_client, db):
+def test_an_editor_maps_a_sector_to_a_topic(editor_client, seeded_sectors):
     topic = make_topic()
     row = SectorTopic.objects.get(code="15160")
     response = editor_client.post(

@@ -93,7 +93,7 @@ def test_a_new_implementer_is_recorded_with_both_names(countries):
     )
 
 
-def test_sectors_map_to_topics_through_the_editable_table(countries):
+def test_sectors_map_to_topics_through_the_editable_table(countries, seeded_sectors):
     topic = make_topic(slug="test-human-rights")
     SectorTopic.objects.filter(code="15160").update(topic=topic)
     run(MAIN)

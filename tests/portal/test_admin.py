@@ -90,7 +90,7 @@ def test_changelist_renders_for_an_editor_in_bounded_queries(editor_client, djan
 
 
 @pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda m: m._meta.model_name)
-def test_add_and_change_pages_render_for_an_editor(editor_client, django_assert_max_num_queries, model):
+def test_add_and_change_pages_render_for_an_editor(editor_client, django_assert_max_num_queries, model, seeded_sectors):
     some_rows(3)
     with django_assert_max_num_queries(20):
         assert editor_client.get(admin_url(model, "add")).status_code == 200
