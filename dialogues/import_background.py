@@ -101,9 +101,9 @@ def _run_stage(pending_id, waiting, running, *, dry_run):
     if not PendingImport.objects.filter(pk=pending_id, stage=waiting).update(stage=running, rows_done=0):
         return
     pending = PendingImport.objects.select_related("user").get(pk=pending_id)
-    model_admin = admin.site._registry[apps.get_model(pending.model)]
     with translation.override(pending.language or settings.LANGUAGE_CODE), ProgressWriter(pending) as progress:
-        try:
+        try:  # whatever goes wrong, the stage ends, and the editor's page stops waiting
+            model_admin = admin.site._registry[apps.get_model(pending.model)]
             result = _import(model_admin, pending, dry_run=dry_run, progress=progress)
         except Exception as error:  # the editor's page says so; the log keeps the traceback
             logger.exception("The background import %s stopped", pending_id)

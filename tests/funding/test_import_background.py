@@ -282,3 +282,10 @@ def test_uploads_older_than_a_day_are_forgotten_at_the_next_upload(editor_client
     PendingImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
     preview(editor_client, Project, csv_file(rows(known), name="again.csv"))
     assert list(PendingImport.objects.values_list("file_name", flat=True)) == ["again.csv"]
+
+
+def test_a_stage_that_cannot_even_start_ends_as_stopped_not_waiting_forever(editor_client, known):
+    pending = upload(editor_client, known)
+    PendingImport.objects.filter(pk=pending.pk).update(model="funding.nosuchmodel")
+    run_worker()
+    assert PendingImport.objects.get().stage == ImportStage.FAILED
