@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .exports import Codes, Date, Value, field_at
+from .exports import Codes, Date, RowCodes, Value, field_at
 from .partial_dates import DatePrecision
 
 
@@ -33,6 +33,8 @@ def _describe(column, model):
         return _date(column, model)
     if isinstance(column, Codes):
         return _codes(column, model)
+    if isinstance(column, RowCodes):
+        return [_row_codes(column, model)]
     if isinstance(column, Value):
         return [_value(column, model)]
     raise TypeError(f"no dictionary entry for {column!r}")  # a new kind of column needs its words here
@@ -111,3 +113,13 @@ def _codes(column, model):
             )
         )
     return entries
+
+
+def _row_codes(column, model):
+    relation = model._meta.get_field(column.relation)
+    field = relation.related_model._meta.get_field(column.code)
+    meaning = _("%(relation)s (their %(field)s), as the record states them.") % {
+        "relation": capfirst(relation.related_model._meta.verbose_name_plural),
+        "field": field.verbose_name,
+    }
+    return Entry(column.header, meaning, _("text: several joined by ; (blank when none)"))

@@ -12,7 +12,9 @@ An export declares its columns:
 - `Value("title")`, a field of the record or of a to-one relation (`"country__iso_code"`),
   blank unless `published_via` (e.g. "programme") is a published record;
 - `Date("held_on")`, a partial date written at its precision ("2008", "2008-06");
-- `Codes("countries", "iso_code")`, the published related records' codes joined by ";".
+- `Codes("countries", "iso_code")`, the published related records' codes joined by ";";
+- `RowCodes("sectors", "code")`, the codes of the record's own rows in a table that points to it
+  (a project's stated DAC sectors), joined by ";".
 """
 
 import csv
@@ -277,6 +279,60 @@ class Codes:
         return Lateral(joined, f"{self.relation}_{field}")
 
 
+@dataclass(frozen=True)
+class RowCodes:
+    """The codes of the record's own rows in a table that points to it (`relation`: the reverse
+    foreign key, e.g. a project's "sectors"), in code order: "15150;15160". Such rows have no
+    publication status of their own: they are part of the record."""
+
+    relation: str
+    code: str
+    header: str = ""
+
+    def __post_init__(self):
+        if not self.header:
+            object.__setattr__(self, "header", self.relation)
+
+    @property
+    def headers(self):
+        return (self.header,)
+
+    blank = ("",)
+
+    def selection(self, index):
+        return {}, []
+
+    def rows(self, model):
+        """The related model's rows and the name of their foreign key to the record."""
+        relation = model._meta.get_field(self.relation)
+        return relation.related_model.objects.order_by(self.code), relation.field.name
+
+    def fetch(self, model, ids):
+        """{record id: ("code;code",)} for a batch of records: one query."""
+        rows, key = self.rows(model)
+        joined = {}
+        for record_id, code in rows.filter(**{f"{key}_id__in": ids}).values_list(f"{key}_id", self.code):
+            joined.setdefault(record_id, []).append(code)
+        return {record_id: (";".join(codes),) for record_id, codes in joined.items()}
+
+    def values(self, values, codes):
+        return codes[self]
+
+    def spreadsheet_texts(self, model):
+        return [neutralised_sql(self.text(model))]
+
+    def text(self, model):
+        rows, key = self.rows(model)
+        codes = rows.filter(**{key: OuterRef("pk")}).values_list(self.code)
+        joined = Func(
+            ArraySubquery(codes), models.Value(";"), function="array_to_string", output_field=models.TextField()
+        )
+        return joined
+
+
+FETCHED_COLUMNS = (Codes, RowCodes)  # read batch by batch beside the rows (`fetch`) on the Python path
+
+
 class ExportView(FilterMixin, View):
     """Stream `Model.objects.published()` through the model's FilterSet as CSV or JSON; or send
     it as an XLSX workbook (dialogues/export_xlsx.py)."""
@@ -400,7 +456,7 @@ class ExportView(FilterMixin, View):
             names += selected
         values = queryset.annotate(**annotations).values_list(*names).iterator(chunk_size=BATCH_SIZE)
         url_prefix, url_suffix = self.detail_url_parts()
-        code_columns = [column for column in self.columns if isinstance(column, Codes)]
+        code_columns = [column for column in self.columns if isinstance(column, FETCHED_COLUMNS)]
         while batch := list(islice(values, BATCH_SIZE)):
             ids = [row[0] for row in batch]
             fetched = {column: column.fetch(self.model, ids) for column in code_columns}

@@ -101,6 +101,11 @@ class CodeListFilter(django_filters.ModelMultipleChoiceFilter):
             return queryset.filter(pk__in=matching)
         return queryset.filter(**{f"{self.through_lookup}__in": value})
 
+    def option_choices(self, field):
+        """The form's checkboxes: (value in the URL, label), read only when the form is rendered."""
+        key = self.extra["to_field_name"]
+        return [(getattr(record, key), str(record)) for record in field.queryset]
+
     def option_counts(self, queryset):
         """{public identifier: number of rows of `queryset` per option}, in one query.
 

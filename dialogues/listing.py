@@ -13,6 +13,7 @@ import json
 from functools import partial
 from urllib.parse import parse_qsl, urlencode
 
+from django import forms
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, Q
@@ -151,10 +152,6 @@ class KeysetPage:
         return len(self.object_list)
 
 
-def options(queryset, filter_):
-    return [(getattr(obj, filter_.extra["to_field_name"]), str(obj)) for obj in queryset]
-
-
 def without_empty_parameters(request):
     """The request's URL without its empty parameters (`?country=KZ&topic=&q=` -> `?country=KZ`),
     the others kept in their order; None when it has none. A form submitted without JavaScript
@@ -201,12 +198,15 @@ class FilteredListView(PublishedQuerysetMixin, FilterMixin, ListView):
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
         for name, filter_ in filterset.filters.items():
+            if isinstance(filterset.form.fields[name], forms.ChoiceField):
+                # a list of named options explains itself; the API's help names the raw values
+                filterset.form.fields[name].help_text = ""
             if isinstance(filter_, CodeListFilter):
                 # checkboxes: keyboard-usable and readable without JavaScript; values as in the URL
                 field = filterset.form.fields[name]
                 field.help_text = ""  # the API's help ("ISO code, e.g. KZ") does not fit checkboxes
                 # the options are read only if the form is rendered (it is cached: see filter_form)
-                field.widget = FoldingCheckboxes(choices=partial(options, field.queryset, filter_))
+                field.widget = FoldingCheckboxes(choices=partial(filter_.option_choices, field))
         return filterset
 
     def keyset_applies(self, queryset):

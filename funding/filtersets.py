@@ -1,10 +1,15 @@
 """The FilterSets for funding: shared by the pages, the API and the exports."""
 
+import re
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.filtersets import (
+    CodeListField,
     CodeListFilter,
     FilterForm,
     SearchFilter,
@@ -14,7 +19,7 @@ from dialogues.filtersets import (
     year_filter,
 )
 
-from .models import Call, Programme, Project, ProjectStatus, Scope
+from .models import Call, Programme, Project, ProjectSector, ProjectSourceKind, ProjectStatus, Scope, SectorTopic
 
 MAX_AMOUNT = 10**12
 
@@ -46,6 +51,67 @@ def programme_filter():
     )
 
 
+DAC_CODE = re.compile(r"[0-9]{5}")
+
+
+class SectorCodesField(CodeListField):
+    """DAC 5-digit codes, repeated or comma-separated as CodeListField takes them. Any well-formed
+    code is taken, not only those of the mapping table: a file may state a code the table lacks."""
+
+    def clean(self, value):
+        if isinstance(value, str):
+            value = [value]
+        items = (code.strip() for item in value or [] for code in str(item).split(","))
+        codes = list(dict.fromkeys(code for code in items if code))
+        if wrong := [code for code in codes if not DAC_CODE.fullmatch(code)]:
+            raise ValidationError(
+                _("Not a DAC 5-digit sector code: %(codes)s."),
+                code="invalid_choice",
+                params={"codes": ", ".join(wrong[:5])},
+            )
+        if self.required and not codes:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return codes
+
+
+class SectorFilter(CodeListFilter):
+    """Projects stating any of the DAC sectors (IATI activities state them; editorial projects none)."""
+
+    field_class = SectorCodesField
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("Sector (DAC)"),
+            queryset=SectorTopic.objects.all(),
+            to_field_name="code",
+            through_lookup="sectors",
+            help_text=_("DAC 5-digit sector code, e.g. 15160; several allowed."),
+            **kwargs,
+        )
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=ProjectSector.objects.filter(code__in=value).values("project_id"))
+
+    def option_choices(self, field):
+        """The codes of the mapping table and those published projects state, with the table's
+        names, in one query."""
+        names = SectorTopic.objects.filter(code=OuterRef("code")).values("name")[:1]
+        stated = (
+            ProjectSector.objects.filter(project__in=Project.objects.published().values("pk"))
+            .annotate(name=Subquery(names))
+            .values_list("code", "name")
+            .order_by()
+        )
+        rows = SectorTopic.objects.values_list("code", "name").order_by().union(stated)
+        return [(code, f"{code} {name}" if name else code) for code, name in sorted(set(rows))]
+
+    def option_counts(self, queryset):
+        rows = ProjectSector.objects.filter(project__in=queryset.values("pk")).values("code")
+        return {row["code"]: row["n"] for row in rows.annotate(n=Count("project_id")).order_by()}
+
+
 class ProjectFilterSet(django_filters.FilterSet):
     country = country_filter()
     topic = topic_filter()
@@ -53,6 +119,12 @@ class ProjectFilterSet(django_filters.FilterSet):
     year_from = year_filter("starts_on__year", "gte", _("Starting from year"))
     year_to = year_filter("starts_on__year", "lte", _("Starting up to year"))
     status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("Status"))
+    source_kind = django_filters.ChoiceFilter(
+        choices=ProjectSourceKind.choices,
+        label=_("Kind of record"),
+        help_text=_("iati: imported from an IATI activity file; editorial: from press releases and other sources."),
+    )
+    sector = SectorFilter()
     min_amount = amount_filter("eu_contribution_eur", "gte", _("EU contribution at least (EUR)"))
     max_amount = amount_filter("eu_contribution_eur", "lte", _("EU contribution at most (EUR)"))
     q = SearchFilter(fields=Project.SEARCH_FIELDS)
@@ -65,7 +137,10 @@ class ProjectFilterSet(django_filters.FilterSet):
     class Meta:
         model = Project
         form = FilterForm
-        fields = ["country", "topic", "programme", "year_from", "year_to", "status", "min_amount", "max_amount", "q"]
+        fields = [
+            *("country", "topic", "programme", "year_from", "year_to", "status", "source_kind", "sector"),
+            *("min_amount", "max_amount", "q"),
+        ]
 
 
 class ProgrammeFilterSet(django_filters.FilterSet):

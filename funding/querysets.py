@@ -50,7 +50,7 @@ class ProjectQuerySet(PublishableQuerySet):
         return (
             self.select_related("programme")
             .only(
-                *("id", "title", "starts_on", "starts_on_precision", "eu_contribution_eur", "call_id"),
+                *("id", "title", "starts_on", "starts_on_precision", "eu_contribution_eur", "call_id", "source_kind"),
                 *("programme__publication_status", "programme__slug", "programme__name", "programme__acronym"),
             )
             .prefetch_related(

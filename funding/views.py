@@ -1,6 +1,6 @@
 """Public pages of EU funding: programmes (with their calls), projects, and their exports."""
 
-from dialogues.exports import Codes, Date, ExportView, Value
+from dialogues.exports import Codes, Date, ExportView, RowCodes, Value
 from dialogues.listing import FilteredListView, PublishedDetailView
 
 from .filtersets import ProgrammeFilterSet, ProjectFilterSet
@@ -66,6 +66,9 @@ class ProjectExportView(ExportView):
         Value("status", blank_as_none=True),
         Value("summary"),
         Codes("sources", "title"),
+        Value("source_kind"),
+        Value("iati_identifier"),
+        RowCodes("sectors", "code"),
         Value("updated_at"),
     )
 

@@ -23,7 +23,7 @@ from dialogues.api.serializers import (
 )
 from dialogues.models import Country, Organisation, Source, Topic
 
-from ..models import EUR, Call, IatiBudget, IatiTransaction, Programme, Project, ProjectSourceKind
+from ..models import EUR, Call, IatiBudget, IatiTransaction, Programme, Project, ProjectSector, ProjectSourceKind
 
 
 class ProgrammeReference(ReferenceField):
@@ -173,8 +173,10 @@ class ProjectSerializer(PublishableSerializer):
             "status",
             "summary",
             "sources",
+            "source_kind",
             *RECORD_FIELDS,
         )
+        read_only_fields = ("source_kind",)
         extra_kwargs = {**record_extra_kwargs(), "duration_months": {"min_value": 1, "max_value": 1200}}
 
 
@@ -182,6 +184,12 @@ class StatedTransactionSerializer(serializers.ModelSerializer):
     class Meta:
         model = IatiTransaction
         fields = ("transaction_type", "value", "currency", "value_date", "transaction_date")
+
+
+class StatedSectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectSector
+        fields = ("code", "percentage")
 
 
 class StatedBudgetSerializer(serializers.ModelSerializer):
@@ -203,6 +211,9 @@ class ProjectDetailSerializer(ProjectSerializer):
         help_text=_("Commitments (2), disbursements (3), expenditure (4) in the currencies the IATI file states.")
     )
     iati_budgets = serializers.SerializerMethodField(help_text=_("Budgets by period, as the IATI file states them."))
+    iati_sectors = serializers.SerializerMethodField(
+        help_text=_("DAC 5-digit sectors with their percentages, as the IATI file states them.")
+    )
 
     class Meta(ProjectSerializer.Meta):
         fields = (
@@ -210,7 +221,7 @@ class ProjectDetailSerializer(ProjectSerializer):
             "implementing_organisation",
             "places",
             *ProjectSerializer.Meta.fields[5:],
-            *("source_kind", "iati_identifier", "d_portal_url", "iati_transactions", "iati_budgets"),
+            *("iati_identifier", "d_portal_url", "iati_sectors", "iati_transactions", "iati_budgets"),
             "citations",
         )
         read_only_fields = ("source_kind", "iati_identifier")
@@ -221,6 +232,12 @@ class ProjectDetailSerializer(ProjectSerializer):
         if project.source_kind != ProjectSourceKind.IATI:
             return []
         return StatedTransactionSerializer(project.transactions.all(), many=True).data
+
+    @extend_schema_field(StatedSectorSerializer(many=True))
+    def get_iati_sectors(self, project):
+        if project.source_kind != ProjectSourceKind.IATI:
+            return []
+        return StatedSectorSerializer(project.sectors.all(), many=True).data
 
     @extend_schema_field(StatedBudgetSerializer(many=True))
     def get_iati_budgets(self, project):

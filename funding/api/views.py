@@ -36,6 +36,7 @@ PROJECT_EXAMPLE = {
     "status": "completed",
     "summary": "",
     "sources": [SOURCE_EXAMPLE],
+    "source_kind": "editorial",
     "publication_status": "published",
     "is_synthetic": False,
     "created_at": "2026-01-05T10:00:00Z",

@@ -53,8 +53,9 @@ def test_drafts_never_exported(client):
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 def test_project_export_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows, fmt):
     make_records(rows)
-    # one batch of projects with programme and call (1), prefetched countries, topics, sources (3)
-    with django_assert_max_num_queries(4):
+    # one batch of projects with programme and call (1), its countries, topics, sources and
+    # stated sectors (4)
+    with django_assert_max_num_queries(5):
         content(client.get(f"/en/funding/projects/export.{fmt}"))
 
 

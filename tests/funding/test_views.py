@@ -97,10 +97,10 @@ def test_unknown_records_are_404(client, path):
 @pytest.mark.parametrize("rows", [1, 55])
 def test_project_listing_makes_a_fixed_number_of_queries(client, django_assert_max_num_queries, rows):
     make_records(rows)
-    # country, topic and programme options (3), their counts (3), count (1), the page of projects
-    # with programme (1), prefetched countries and calls (2); on PostgreSQL the planner's estimate
-    # of the listing's size first (1: dialogues/listing.py, ResultCount)
-    with django_assert_max_num_queries(11):
+    # country, topic, programme and sector options (4), their counts (4), count (1), the page of
+    # projects with programme (1), prefetched countries and calls (2); on PostgreSQL the planner's
+    # estimate of the listing's size first (1: dialogues/listing.py, ResultCount)
+    with django_assert_max_num_queries(13):
         assert client.get("/en/funding/projects/").status_code == 200
     # the same filters again: the form, its counts and the count come from the cache
     with django_assert_max_num_queries(3):
