@@ -98,6 +98,44 @@ def _condition_sql(condition, names, fields, connection, using):
         return "SELECT 1 WHERE 1 = 0", []
 
 
+def update_in_bulk(model, instances, names):
+    """What `bulk_update(instances, names)` writes, as UPDATE ... FROM (VALUES ...), one statement
+    per as many records as the database takes parameters for: Django's bulk_update() builds a
+    CASE WHEN per record and field, 8 ms a record at 19 fields (an IATI import's updated projects).
+    Reads each value as bulk_update() does (no pre_save(): set auto_now fields yourself); sends no
+    signal."""
+    if not instances:
+        return
+    using = router.db_for_write(model)
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    columns = [pk, *(model._meta.get_field(name) for name in names)]
+    per_query = max(1, (connection.features.max_query_params or MAX_PARAMETERS) // len(columns))
+    table = quote(model._meta.db_table)
+
+    def value(number, field):
+        column = f"t.column{number}"
+        if connection.vendor == "postgresql":  # a VALUES column of text literals or NULLs only is text
+            return f"CAST({column} AS {field.cast_db_type(connection)})"
+        return column
+
+    assignments = ", ".join(f"{quote(field.column)} = {value(n, field)}" for n, field in enumerate(columns[1:], 2))
+    with connection.cursor() as cursor:
+        for start in range(0, len(instances), per_query):
+            chunk = instances[start : start + per_query]
+            rows = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} FROM (VALUES {rows}) AS t"
+                f" WHERE {table}.{quote(pk.column)} = {value(1, pk)}",
+                [
+                    field.get_db_prep_save(getattr(instance, field.attname), connection)
+                    for instance in chunk
+                    for field in columns
+                ],
+            )
+
+
 def write_many_to_many(model, saved, chosen):
     """Replace the many-to-many rows of the `saved` records ((instance, created) pairs) with the
     `chosen` ones ({instance pk: {field name: [records]}}); gives the through rows written, by field."""
@@ -108,7 +146,10 @@ def write_many_to_many(model, saved, chosen):
         through = field.remote_field.through
         source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
         if updated:
-            through.objects.filter(**{f"{source}__in": updated}).delete()
+            # one DELETE: QuerySet.delete() would read the rows first and send a signal for each,
+            # as the portal's cache listens to every model's deletes (the import bumps it once)
+            stale = through.objects.filter(**{f"{source}__in": updated})
+            stale._raw_delete(stale.db)
         rows = [
             through(**{f"{source}_id": pk, f"{target}_id": record.pk})
             for pk, by_field in chosen.items()
