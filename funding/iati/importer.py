@@ -1,7 +1,15 @@
 """Imports IATI activity files into projects: one transaction for the whole import, an upsert by
 identifier that leaves an unchanged project untouched (no save, no history entry), and a history
 entry naming the file for each project it creates or changes. Called by the command (and later the
-admin) alike."""
+admin) alike.
+
+Activities are written BATCH_SIZE at a time, in a fixed number of queries per batch (stored.py):
+one activity at a time, each asking for its project, its relations and rows, its constraints, its
+save and history, an import wrote about 25 activities a second. An activity that is invalid
+(unreadable, unmapped, failing the project's validation or its constraints) is skipped with its
+reason before anything of its batch is written; should the database still refuse a batch, the
+batch is written again one activity at a time, and only the refused ones are skipped.
+"""
 
 import hashlib
 from dataclasses import dataclass, field
@@ -9,36 +17,36 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
-from django.utils.text import slugify
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dialogues.cache import bump_generation
-from dialogues.history import history_mark, merge_history
-from dialogues.models import Country, Organisation, Source
+from dialogues.constraint_messages import MESSAGES
+from dialogues.history import REASON_LENGTH
+from dialogues.import_bulk import check_constraint_errors, write_history
+from dialogues.models import Country, Source
+from dialogues.partial_dates import normalise_partial_dates
 from dialogues.publishing import PublicationStatus
 
-from ..models import (
-    ExchangeRate,
-    IatiBudget,
-    IatiFile,
-    IatiTransaction,
-    Project,
-    ProjectCountryShare,
-    ProjectSector,
-    ProjectSourceKind,
-    SectorTopic,
-)
-from .mapping import Scope, eu_contribution_eur, project_data
+from ..models import ExchangeRate, IatiFile, Project, ProjectSourceKind, SectorTopic
+from .hierarchy import link_children
+from .implementers import Implementers, name_key
+from .mapping import ProjectData, Scope, eu_contribution_eur, project_data
 from .parse import Activity, FileHeader, IatiFileError, InvalidActivity, Skipped, read_activities
+from .stored import Ref, stated_rows, stored_projects, write_projects
 
 PUBLISHED, DRAFT = PublicationStatus.PUBLISHED, PublicationStatus.DRAFT
+BATCH_SIZE = 500  # activities written together
 # the fields the import owns on a project; what editors add (places, concerns, a call, topics of
 # their own, duplicate_of) it leaves alone
 OWNED_FIELDS = (
     *("title_en", "title_ru", "summary_en", "summary_ru", "status", "starts_on", "ends_on"),
     *("recipient_region", "policy_markers", "iati_last_updated", "eu_contribution_eur", "implementing_organisation_id"),
 )
+# full_clean() would ask the database, per project, whether each of these records exists: they do
+# (stored foreign keys, the organisation just matched or about to be created, the file's record)
+FOREIGN_KEYS = [field.name for field in Project._meta.concrete_fields if field.is_relation]
+NOT_CHECKED = {"iati_parent"}  # linked once every file is read (link_hierarchy)
 
 
 @dataclass
@@ -79,23 +87,31 @@ def iati_files_import(*, paths, user=None, publish=False, countries=None, sector
     portal's countries); `sectors`: DAC codes, none for any; `progress`: called once per activity."""
     importer = _Importer(user=user, publish=publish, countries=countries, sectors=sectors, progress=progress)
     with transaction.atomic():
-        mark = history_mark(Project)
         for path in paths:
             importer.import_file(Path(path))
         importer.link_hierarchy()
-        changed = importer.summary.created + importer.summary.updated
-        for iati_file, ids in importer.written_by_file.items():
-            reason = _("Imported from the IATI file “%(file)s”") % {"file": iati_file.name}
-            for chunk in _chunks(ids):
-                merge_history(Project, mark, chunk, reason=reason)
-        if user is not None:
-            for chunk in _chunks(changed):
-                Project.history.filter(history_id__gt=mark, id__in=chunk).update(history_user=user)
+        importer.write_history()
         if dry_run:
             transaction.set_rollback(True)
-        elif changed:
-            transaction.on_commit(bump_generation)  # the figures count children, not their parents
+        elif importer.summary.created or importer.summary.updated:
+            bump_generation()  # bulk writes send no signal: the cached figures and pages go now
+            transaction.on_commit(bump_generation)  # and again once others can read the rows
     return importer.summary
+
+
+@dataclass(eq=False)
+class _Entry:
+    """An activity of a batch on its way: read, mapped, compared with its project, then written,
+    left unchanged or skipped with its reason."""
+
+    identifier: str
+    activity: Activity | None = None
+    iati_file: IatiFile | None = None
+    reason: str = ""
+    data: ProjectData | None = None
+    project: Project | None = None
+    outcome: str = ""  # created, updated, unchanged
+    relations: dict = field(default_factory=dict)  # many-to-many field -> pks, as they are to be
 
 
 class _Importer:
@@ -105,9 +121,11 @@ class _Importer:
         self.scope = Scope(countries=frozenset(countries or self.portal_countries), sectors=frozenset(sectors or ()))
         self.sector_topics = {row.code: row for row in SectorTopic.objects.all()}
         self.rates = {}
+        self.implementers = Implementers(publish=publish, user=user)
         self.summary = ImportSummary()
-        self.written_by_file = {}  # IatiFile -> ids of the projects it created or changed
-        self.hierarchy = {}  # identifier -> (parent identifier, children identifiers, project id)
+        self.batch, self.batch_keys = [], set()
+        self.written = {}  # pk -> (created in this import, the file's name) of the projects to give an entry
+        self.relations = []  # (pk, parent identifier, children identifiers, file name)
 
     def import_file(self, path):
         sha256 = _sha256(path)
@@ -121,15 +139,16 @@ class _Importer:
                 count += 1
                 self.progress()
                 if isinstance(item, Skipped):
-                    self.summary.skipped.append((item.identifier or _("(no identifier)"), item.reason))
+                    self._add(_Entry(identifier=item.identifier or _("(no identifier)"), reason=item.reason))
                     continue
                 reason = self.scope.excludes(item)
                 if reason:
-                    self.summary.skipped.append((item.identifier, reason))
+                    self._add(_Entry(identifier=item.identifier, reason=reason))
                     continue
                 if iati_file is None:
                     iati_file = self._file(path, sha256, header, item)
-                self._import_activity(item, iati_file)
+                self._add(_Entry(identifier=item.identifier, activity=item, iati_file=iati_file))
+            self._flush()
         if iati_file is not None:
             IatiFile.objects.filter(pk=iati_file.pk).update(activity_count=count)
         self.summary.files.append((path.name, count))
@@ -162,50 +181,147 @@ class _Importer:
             name=path.name[:255], sha256=sha256, imported_by=self.user, activity_count=0, source=source
         )
 
-    def _import_activity(self, activity, iati_file):
-        try:
-            with transaction.atomic():  # an activity is written whole or not at all
-                data = project_data(activity, self.portal_countries)
-                outcome, project = self._upsert(data, iati_file)
-        except (InvalidActivity, ValidationError, IntegrityError) as error:
-            reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            self.summary.skipped.append((activity.identifier, reason))
-            return
-        self.hierarchy[data.identifier] = (data.parent, data.children, project.pk)
-        getattr(self.summary, outcome).append(project.pk)
-        if outcome != "unchanged":
-            self.written_by_file.setdefault(iati_file, []).append(project.pk)
+    def _add(self, entry):
+        """Adds an entry to the batch, writing the batch first when it is full or holds the same
+        identifier (the second is then compared with what the first wrote)."""
+        key = entry.identifier.lower() if entry.activity is not None else None
+        if len(self.batch) >= BATCH_SIZE or key in self.batch_keys:
+            self._flush()
+        self.batch.append(entry)
+        if key is not None:
+            self.batch_keys.add(key)
 
-    def _upsert(self, data, iati_file):
-        project = by_identifier(data.identifier).first()
+    def _flush(self):
+        entries, self.batch, self.batch_keys = self.batch, [], set()
+        for entry in entries:
+            if entry.activity is not None:
+                try:
+                    entry.data = project_data(entry.activity, self.portal_countries)
+                except InvalidActivity as error:
+                    entry.reason = str(error)
+                else:
+                    self._warn_withdrawn(entry.data)
+        mapped = [entry for entry in entries if entry.data is not None and not entry.reason]
+        stored = stored_projects([entry.data.identifier for entry in mapped])
+        self.implementers.find(entry.data.implementer.name_en for entry in mapped if entry.data.implementer)
+        for entry in mapped:
+            self._compare(entry, stored.get(entry.data.identifier.lower()))
+        changed = [entry for entry in mapped if entry.outcome != "unchanged"]
+        refused = self.implementers.prepare([entry.data.implementer for entry in changed if entry.data.implementer])
+        for entry in changed:
+            if entry.data.implementer and self.implementers.pk(entry.data.implementer) is None:
+                entry.reason = refused.get(name_key(entry.data.implementer.name_en), "")
+        self._validate([entry for entry in changed if not entry.reason])
+        self._write([entry for entry in changed if not entry.reason])
+        for entry in entries:
+            self._record(entry)
+
+    def _compare(self, entry, stored):
+        """Decides whether the entry creates, updates or leaves its project unchanged, and sets on
+        the project what is to be written."""
+        data = entry.data
         values = self._values(data)
         topics = {row.topic_id for code, _p in data.sectors if (row := self.sector_topics.get(code)) and row.maps}
-        self._warn_withdrawn(data)
-        if project is None:
-            project = Project(
+        countries = {self.portal_countries[code] for code in data.country_codes}
+        # an implementer whose organisation is still to be created changes the project
+        pending = data.implementer is not None and values["implementing_organisation_id"] is None
+        if stored is None:
+            entry.project = Project(
                 source_kind=ProjectSourceKind.IATI,
                 iati_identifier=data.identifier,
                 publication_status=PUBLISHED if self.publish else DRAFT,
             )
-            outcome = "created"
-        elif self._unchanged(project, values, data, topics):
-            return "unchanged", project
+            entry.outcome = "created"
+            stored_topics, stored_sources = set(), set()
         else:
-            outcome = "updated"
+            entry.project = stored.project
+            if not pending and self._unchanged(stored, values, data, countries, topics):
+                entry.outcome = "unchanged"
+                return
+            entry.outcome = "updated"
+            stored_topics, stored_sources = stored.topics, stored.sources
+        project = entry.project
         for name, value in values.items():
             setattr(project, name, value)
-        project.iati_file = iati_file
+        project.iati_file = entry.iati_file
         if self.publish:
             project.publication_status = PUBLISHED
-        project.full_clean(exclude=["iati_parent"])
-        project.save()
-        if _relate(project, [self.portal_countries[code] for code in data.country_codes], topics, iati_file.source):
-            project.save()  # a history entry with the relations as they now are (merged into one)
-        self._replace_rows(project, data)
-        return outcome, project
+        normalise_partial_dates(project, "starts_on", "ends_on")  # what save() does
+        # countries as stated; topics and sources added to those editors and other files gave
+        entry.relations = {
+            "countries": countries,
+            "topics": stored_topics | topics,
+            "sources": stored_sources | {entry.iati_file.source_id},
+        }
+
+    def _validate(self, entries):
+        """Skips, with their reasons, the entries whose project fails full_clean() (run without the
+        database: the foreign keys and constraints are checked apart), states a country or sector
+        twice, or breaks a check constraint (asked for the whole batch at once, as the spreadsheet
+        import asks, dialogues/import_bulk.py). The unique identifier needs no query: the batch
+        read every project of its identifiers and holds each identifier once."""
+        for entry in entries:
+            try:
+                entry.project.full_clean(exclude=FOREIGN_KEYS, validate_constraints=False)
+            except ValidationError as error:
+                entry.reason = "; ".join(error.messages)
+                continue
+            entry.reason = _twice_stated(entry.data)
+        checked = [entry for entry in entries if not entry.reason]
+        projects = [entry.project for entry in checked]
+        violations = check_constraint_errors(Project, projects, [NOT_CHECKED] * len(projects))
+        for index, errors in violations.items():
+            checked[index].reason = "; ".join(str(message) for messages in errors.values() for message in messages)
+
+    def _write(self, entries):
+        """Writes the entries' projects in one savepoint; should the database refuse any, writes
+        them again one at a time and skips those it refuses."""
+        if not entries:
+            return
+        try:
+            self._write_together(entries)
+        except IntegrityError:
+            for entry in entries:
+                try:
+                    self._write_together([entry])
+                except IntegrityError as error:
+                    entry.reason = str(error)
+
+    def _write_together(self, entries):
+        try:
+            with transaction.atomic():
+                self.implementers.create([entry.data.implementer for entry in entries if entry.data.implementer])
+                now = timezone.now()
+                for entry in entries:
+                    if entry.data.implementer:
+                        entry.project.implementing_organisation_id = self.implementers.pk(entry.data.implementer)
+                    if entry.outcome == "updated":
+                        entry.project.updated_at = now  # what save() does; bulk_create() sets it for new ones
+                write_projects(
+                    [(entry.project, entry.outcome == "created", entry.relations, entry.data) for entry in entries]
+                )
+        except IntegrityError:
+            self.implementers.forget()
+            for entry in entries:
+                if entry.outcome == "created":  # as it was before the write that was rolled back
+                    entry.project.pk = None
+                    entry.project._state.adding = True
+            raise
+
+    def _record(self, entry):
+        """The entry's outcome in the summary, and what the end of the import needs of it."""
+        if entry.reason:
+            self.summary.skipped.append((entry.identifier, entry.reason))
+            return
+        pk, name = entry.project.pk, entry.iati_file.name
+        getattr(self.summary, entry.outcome).append(pk)
+        if entry.data.parent or entry.data.children:
+            self.relations.append((pk, entry.data.parent, entry.data.children, name))
+        if entry.outcome != "unchanged":
+            created = entry.outcome == "created" or self.written.get(pk, (False,))[0]
+            self.written[pk] = (created, name)
 
     def _values(self, data):
-        organisation = self._organisation(data.implementer) if data.implementer else None
         return {
             "title_en": data.title_en,
             "title_ru": data.title_ru,
@@ -220,79 +336,16 @@ class _Importer:
             "policy_markers": data.policy_markers,
             "iati_last_updated": data.last_updated,
             "eu_contribution_eur": eu_contribution_eur(data.transactions, self._rate),
-            "implementing_organisation_id": organisation.pk if organisation else None,
+            "implementing_organisation_id": self.implementers.pk(data.implementer) if data.implementer else None,
         }
 
-    def _unchanged(self, project, values, data, topics):
+    def _unchanged(self, stored, values, data, countries, topics):
+        project = stored.project
         if self.publish and project.publication_status != PUBLISHED:
             return False
         if any(not _same(getattr(project, name), values[name]) for name in OWNED_FIELDS):
             return False
-        countries = set(project.countries.values_list("pk", flat=True))
-        return (
-            countries == {self.portal_countries[code] for code in data.country_codes}
-            and topics <= set(project.topics.values_list("pk", flat=True))
-            and _rows(project) == _rows_of(data)
-        )
-
-    def _replace_rows(self, project, data):
-        for model in (ProjectCountryShare, ProjectSector, IatiTransaction, IatiBudget):
-            model.objects.filter(project=project).delete()
-        ProjectCountryShare.objects.bulk_create(
-            ProjectCountryShare(project=project, country_code=code, percentage=pct) for code, pct in data.shares
-        )
-        ProjectSector.objects.bulk_create(
-            ProjectSector(project=project, code=code, percentage=pct) for code, pct in data.sectors
-        )
-        IatiTransaction.objects.bulk_create(
-            IatiTransaction(
-                project=project,
-                transaction_type=t.type,
-                value=t.value,
-                currency=t.currency,
-                value_date=t.value_date,
-                transaction_date=t.transaction_date,
-            )
-            for t in data.transactions
-        )
-        IatiBudget.objects.bulk_create(
-            IatiBudget(
-                project=project,
-                budget_type=b.type,
-                status=b.status,
-                period_start=b.period_start,
-                period_end=b.period_end,
-                value=b.value,
-                currency=b.currency,
-                value_date=b.value_date,
-            )
-            for b in data.budgets
-        )
-
-    def _organisation(self, implementer):
-        """The recorded organisation of that name (or acronym), else a new one."""
-        found = (
-            Organisation.objects.filter(name_en__iexact=implementer.name_en).order_by("pk").first()
-            or Organisation.objects.filter(acronym__iexact=implementer.name_en).order_by("pk").first()
-        )
-        if found is not None:
-            return found
-        base = slugify(implementer.name_en)[:240] or "organisation"
-        slug, number = base, 1
-        while Organisation.objects.filter(slug__iexact=slug).exists():
-            number += 1
-            slug = f"{base}-{number}"
-        organisation = Organisation(
-            name_en=implementer.name_en[:250],
-            name_ru=implementer.name_ru[:250],
-            slug=slug,
-            kind=implementer.kind,
-            publication_status=PUBLISHED if self.publish else DRAFT,
-        )
-        organisation._change_reason = _("Implementer named in an IATI activity file")
-        organisation.full_clean()
-        organisation.save()
-        return organisation
+        return stored.countries == countries and topics <= stored.topics and stored.rows() == stated_rows(data)
 
     def _rate(self, currency, day):
         if currency not in self.rates:
@@ -311,97 +364,42 @@ class _Importer:
                 )
 
     def link_hierarchy(self):
-        """A child points to its parent, whichever file or order they came in; a parent with
-        children recorded is not counted again in totals (funding/aggregates.py)."""
-        ids = {identifier.lower(): pk for identifier, (_p, _c, pk) in self.hierarchy.items()}
-        wanted = {}
-        for parent, children, pk in self.hierarchy.values():
-            if parent:
-                wanted[pk] = ids.get(parent.lower()) or _project_id(parent)
-            for child in children:
-                child_pk = ids.get(child.lower()) or _project_id(child)
-                if child_pk:
-                    wanted.setdefault(child_pk, pk)
-        children = Project.objects.filter(pk__in=wanted).select_related("iati_file")
-        for child in children:
-            parent_pk = wanted[child.pk]
-            if parent_pk and parent_pk != child.pk and child.iati_parent_id != parent_pk:
-                child.iati_parent_id = parent_pk
-                child.save(update_fields=["iati_parent", "updated_at"])  # merged into the import's entry
-                self.written_by_file.setdefault(child.iati_file, []).append(child.pk)
-                if child.pk in self.summary.unchanged:
-                    self.summary.unchanged.remove(child.pk)
-                    self.summary.updated.append(child.pk)
+        """Links the children to their parents; a child linked is updated by the import."""
+        linked = link_children(self.relations)
+        unchanged, moved = set(self.summary.unchanged), []
+        for pk, name in linked:
+            if pk not in self.written:
+                self.written[pk] = (False, name)
+            if pk in unchanged:
+                unchanged.discard(pk)
+                moved.append(pk)
+        if moved:
+            gone = set(moved)
+            self.summary.unchanged = [pk for pk in self.summary.unchanged if pk not in gone]
+            self.summary.updated.extend(moved)
+
+    def write_history(self):
+        """One history entry for each project created or changed, naming the file, written once
+        every file is read and linked (so that it holds the project as the import leaves it), as
+        the spreadsheet import writes its entries (dialogues/import_bulk.py)."""
+        by_file = {}
+        for pk, (created, name) in self.written.items():
+            by_file.setdefault(name, []).append((Ref(pk), created))
+        for name, saved in by_file.items():
+            reason = _("Imported from the IATI file “%(file)s”") % {"file": name}
+            write_history(Project, saved, user=self.user, reason=reason[:REASON_LENGTH])
 
 
-def _relate(project, countries, topics, source):
-    """Sets the project's countries, adds its topics and the file's source, through the tables
-    themselves: django-simple-history writes a whole history entry for every `.set()` or `.add()`,
-    half of an import's time. Whether anything changed."""
-    changed = False
-    for name, wanted, replace in (("countries", set(countries), True), ("topics", topics, False)):
-        changed |= _relate_one(project, name, wanted, replace=replace)
-    return _relate_one(project, "sources", {source.pk}, replace=False) or changed
-
-
-def _relate_one(project, name, wanted, *, replace):
-    relation = getattr(Project, name)
-    through, column = relation.through, relation.field.m2m_reverse_field_name()
-    rows = through.objects.filter(project=project)
-    current = set(rows.values_list(column, flat=True))
-    gone = current - wanted if replace else set()
-    if gone:
-        rows.filter(**{f"{column}__in": gone}).delete()
-    through.objects.bulk_create(through(project=project, **{f"{column}_id": pk}) for pk in wanted - current)
-    return bool(gone or wanted - current)
-
-
-def _chunks(ids, size=5000):
-    """Ids a few thousand at a time: a database takes a bounded number of query parameters."""
-    ids = list(dict.fromkeys(ids))
-    return (ids[start : start + size] for start in range(0, len(ids), size))
-
-
-def _project_id(identifier):
-    return by_identifier(identifier).values_list("pk", flat=True).first()
-
-
-def by_identifier(identifier):
-    """The project of an IATI identifier, in any case, through the index of its unique constraint."""
-    return Project.objects.alias(identifier_key=Lower("iati_identifier")).filter(identifier_key=identifier.lower())
-
-
-def _rows(project):
-    """The stated rows of a project, comparable with _rows_of()."""
-    return (
-        sorted(project.country_shares.values_list("country_code", "percentage")),
-        sorted(project.sectors.values_list("code", "percentage")),
-        sorted(
-            project.transactions.values_list("transaction_type", "value", "currency", "value_date", "transaction_date")
-        ),
-        sorted(
-            project.budgets.values_list(
-                "budget_type", "period_start", "period_end", "value", "currency", "value_date", "status"
-            ),
-            key=_budget_key,
-        ),
-    )
-
-
-def _rows_of(data):
-    return (
-        sorted(data.shares),
-        sorted(data.sectors),
-        sorted((t.type, t.value, t.currency, t.value_date, t.transaction_date) for t in data.transactions),
-        sorted(
-            ((b.type, b.period_start, b.period_end, b.value, b.currency, b.value_date, b.status) for b in data.budgets),
-            key=_budget_key,
-        ),
-    )
-
-
-def _budget_key(row):
-    return row[:6]  # the status may be None
+def _twice_stated(data):
+    """Why the stated rows break a unique constraint of theirs, or ""."""
+    for rows, constraint in (
+        (data.shares, "projectcountryshare_once_per_project"),
+        (data.sectors, "projectsector_once_per_project"),
+    ):
+        codes = [code for code, _percentage in rows]
+        if len(set(codes)) != len(codes):
+            return str(MESSAGES[constraint][1])
+    return ""
 
 
 def _same(recorded, stated):

@@ -284,12 +284,13 @@ def test_the_childs_one_history_entry_holds_its_parent(countries):
     assert [(e.history_type, e.iati_parent_id) for e in child.history.all()] == [("+", project("XX-TEST-PARENT").pk)]
 
 
-def test_the_history_is_merged_a_few_projects_at_a_time(countries, monkeypatch):
-    from funding.iati import importer
+def test_the_hierarchy_is_linked_a_few_projects_at_a_time(countries, monkeypatch):
+    from funding.iati import hierarchy
 
-    chunks = importer._chunks
-    monkeypatch.setattr(importer, "_chunks", lambda ids: chunks(ids, size=2))  # 6 projects: 3 chunks
+    chunks = hierarchy._chunks
+    monkeypatch.setattr(hierarchy, "_chunks", lambda ids: chunks(ids, size=1))  # a query per identifier named
     run(MAIN)
+    assert project("XX-TEST-CHILD").iati_parent == project("XX-TEST-PARENT")
     reasons = {entry.history_change_reason for entry in Project.history.all()}
     assert Project.history.count() == 6 and reasons == {"Imported from the IATI file “activities-2.03.xml”"}
 
