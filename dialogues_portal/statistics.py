@@ -15,6 +15,7 @@ from dialogues.cache import cached
 from dialogues.models import Country, DialogueRound, Topic
 from dialogues.partial_dates import PartialDate
 from dialogues.publishing import PublicationStatus
+from dialogues.templatetags.languages import translated
 from funding.models import Project
 from seminars.models import Seminar
 
@@ -120,24 +121,27 @@ class TimelineEntry:
         return (self.date is None, self.date.date if self.date else None)
 
 
+def programme_of(project):
+    """The programme a timeline names beside a project: its acronym, else its name; none if a draft."""
+    programme = project.programme
+    if programme is None or not programme.is_published:
+        return ""
+    return programme.acronym or translated(programme, "name")
+
+
 def timeline(rounds, seminars, projects):
-    """Rounds, seminars and projects on one line, oldest first, undated ones last."""
+    """Rounds, seminars and projects on one line, oldest first, undated ones last; a title not yet
+    in the page's language is marked as English (dialogues/templatetags/languages.py)."""
     entries = [
         TimelineEntry(r.held, "round", _("Dialogue round"), str(r), r.get_absolute_url(), r.get_format_display())
         for r in rounds
     ]
     entries += [
-        TimelineEntry(s.held, "seminar", _("Seminar"), s.title, s.get_absolute_url(), s.date_note) for s in seminars
+        TimelineEntry(s.held, "seminar", _("Seminar"), translated(s, "title"), s.get_absolute_url(), s.date_note)
+        for s in seminars
     ]
     entries += [
-        TimelineEntry(
-            p.starts,
-            "project",
-            _("Project"),
-            p.title,
-            p.get_absolute_url(),
-            (p.programme.acronym or p.programme.name) if p.programme and p.programme.is_published else "",
-        )
+        TimelineEntry(p.starts, "project", _("Project"), translated(p, "title"), p.get_absolute_url(), programme_of(p))
         for p in projects
     ]
     return sorted(entries, key=lambda entry: (entry.date is None, entry.date.date if entry.date else 0))

@@ -23,8 +23,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Sum, When
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.html import format_html
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.cache import cached
@@ -35,12 +38,41 @@ from .models import Call, Programme, Project, ProjectSourceKind
 
 PUBLISHED = PublicationStatus.PUBLISHED
 PROGRAMME_NOT_STATED = _("programme not stated by the sources")
+NAMES = [f"name_{code}" for code, _name in settings.LANGUAGES]
+
+
+class ProgrammeName:
+    """A programme's name in every language, printed in the reader's: the figures are computed once
+    and cached for every reader, whatever their language. A name not yet in the page's language is
+    English, marked as such on a page (`{{ row.name.html }}`), as dialogues/templatetags/languages.py
+    marks it."""
+
+    def __init__(self, programme):
+        self.names = {name.removeprefix("name_"): getattr(programme, name) for name in NAMES}
+
+    def _falls_back(self):
+        return not self.names.get(get_language()) and get_language() != settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+    def __str__(self):
+        return self.names.get(get_language()) or self.names[settings.MODELTRANSLATION_DEFAULT_LANGUAGE]
+
+    @property
+    def html(self):
+        if self._falls_back():
+            return format_html('<span lang="{}">{}</span>', settings.MODELTRANSLATION_DEFAULT_LANGUAGE, str(self))
+        return format_html("{}", str(self))
+
+    def __eq__(self, other):
+        return isinstance(other, ProgrammeName) and self.names == other.names
+
+    def __hash__(self):
+        return hash(tuple(sorted(self.names.items())))
 
 
 @dataclass(frozen=True)
 class ProgrammeAmount:
     slug: str | None  # None: no source names the programme
-    name: str
+    name: ProgrammeName | str  # str: the lazy "programme not stated"
     amount: Decimal
 
 
@@ -53,7 +85,7 @@ class YearAmount:
 @dataclass(frozen=True)
 class ProgrammeYearAmount:
     slug: str | None
-    name: str
+    name: ProgrammeName | str
     year: int | None
     amount: Decimal
 
@@ -121,7 +153,7 @@ def _known_contributions():
             else:
                 scopes[scope].unknown += row["records"]
     programmes = Programme.objects.filter(pk__in={key for tally in scopes.values() for key in tally.by_programme})
-    names = {programme.pk: (programme.slug, programme.name) for programme in programmes.only("slug", "name")}
+    names = {programme.pk: (programme.slug, ProgrammeName(programme)) for programme in programmes.only("slug", *NAMES)}
     names[None] = (None, PROGRAMME_NOT_STATED)  # lazy: shown in the reader's language
     return {scope: tally.result(names) for scope, tally in scopes.items()}
 
@@ -205,8 +237,9 @@ class _Tally:
     def result(self, programmes):
         """The scope's KnownContribution; `programmes`: {id: (slug, name)}."""
 
-        def named(programme):
-            return str(programmes[programme][1])
+        def named(programme):  # in English: the same order for every reader
+            with override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+                return str(programmes[programme][1])
 
         return KnownContribution(
             total=sum(self.by_programme.values(), Decimal(0)) if self.by_programme else None,

@@ -5,6 +5,11 @@ hreflang alternates and the language switcher. `{{ country|translated:"name" }}`
 active language's text; where it falls back to English on a Russian page it is wrapped in
 `<span lang="en">`, so that screen readers read it as English and readers know. For a block that
 holds several paragraphs, `<div{{ round|english_fallback:"summary" }}>` puts the attribute on it.
+`{{ record|translated_name }}` prints a record of any kind by its name, as `str(record)` does,
+marked in the same way (a round's generated title is in the page's language already), or as
+English where the record keeps it in English only.
+`{{ call.title|english }}` marks a text that records keep in English only (no Russian column:
+a call's title and summary, a figure's or a concern step's statement, a recommendation).
 """
 
 from django import template
@@ -35,6 +40,34 @@ def translated(record, field_name):
     if falls_back(record, field_name):
         return format_html('<span lang="{}">{}</span>', settings.MODELTRANSLATION_DEFAULT_LANGUAGE, value)
     return value
+
+
+NAME_FIELDS = ("title", "name", "statement")
+
+
+def name_field(record):
+    """The field that `str(record)` prints (a title, a name, a figure's statement), or None (a
+    round's title, generated in the page's language)."""
+    shown = str(record)
+    return next((name for name in NAME_FIELDS if getattr(record, name, None) == shown), None)
+
+
+@register.filter
+def translated_name(record):
+    field_name = name_field(record)
+    if field_name is None:
+        return str(record)
+    if hasattr(record, f"{field_name}_{settings.MODELTRANSLATION_DEFAULT_LANGUAGE}"):
+        return translated(record, field_name)
+    return english(str(record))  # a field kept in English only (a call's title)
+
+
+@register.filter
+def english(text):
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    if not text or get_language() in (None, default):
+        return text
+    return format_html('<span lang="{}">{}</span>', default, text)
 
 
 @register.filter

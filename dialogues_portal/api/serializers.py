@@ -33,7 +33,7 @@ class ProgrammeAmountSerializer(serializers.Serializer):
             if item.slug is None
             else {
                 "slug": item.slug,
-                "name": item.name,
+                "name": str(item.name),  # in the request's language (funding.aggregates.ProgrammeName)
                 "url": absolute(request, "api:programme-detail", slug=item.slug),
             },
             "amount": f"{item.amount:.2f}",
