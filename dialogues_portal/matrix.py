@@ -18,7 +18,7 @@ from dialogues.publishing import PublicationStatus
 from dialogues.querysets import country_codes
 from dialogues.tracker import public_entries
 from funding.aggregates import contribution_of_projects, not_counted_again, package_members
-from funding.models import Project
+from funding.models import Project, ProjectSourceKind
 
 from . import charts
 
@@ -35,6 +35,7 @@ class MatrixCell:
     latest_status: str = ""  # the current status of the cell's concern with the latest entry
     funding: object = None  # ProjectsContribution, or None without projects
     projects: int = 0
+    projects_iati: int = 0  # of `projects`, those imported from IATI activity files
 
     @property
     def latest_status_label(self):
@@ -114,6 +115,7 @@ def _country_topic_matrix():
     for key, cell_projects in by_cell.items():
         if key in cells:
             cells[key].projects = len(cell_projects)
+            cells[key].projects_iati = sum(p.source_kind == ProjectSourceKind.IATI for p in cell_projects)
             cells[key].funding = contribution_of_projects(cell_projects, members, not_counted)
     used = [t for t in topics if any(_filled(cells[(c.pk, t.pk)]) for c in countries)]
     return Matrix(countries=countries, topics=used, cells=cells)
@@ -152,6 +154,7 @@ CSV_COLUMNS = (
     "concerns",
     "latest_status",
     "projects",
+    "projects_from_iati",
     "known_eu_contribution_eur",
 )
 
@@ -171,5 +174,6 @@ def csv_rows(table):
                 cell.concerns,
                 cell.latest_status,
                 cell.projects,
+                cell.projects_iati,
                 "" if total is None else f"{total:.2f}",
             )

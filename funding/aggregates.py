@@ -17,6 +17,11 @@ whose programme no source names count under "programme not stated".
 
 In a country's scope a project working in several countries counts in full in each of them, so the
 countries' figures need not add up to the overall one.
+
+Projects of both kinds of record count alike: those entered from press releases and other sources
+and those imported from IATI activity files, whose amount is the sum of their commitments in EUR
+(an amount in another currency only through a rate the operator loaded: else it is unknown). The
+figures say how many of the projects they count are IATI activities (`projects_counted_iati`).
 """
 
 from collections import defaultdict
@@ -98,6 +103,7 @@ class KnownContribution:
     by_programme_and_year: list[ProgrammeYearAmount] = field(default_factory=list)  # by name, then year
     calls_counted: int = 0
     projects_counted: int = 0
+    projects_counted_iati: int = 0  # of projects_counted, those imported from IATI activity files
     projects_amount_unknown: int = 0
 
 
@@ -211,7 +217,7 @@ def _project_groups():
         )
         .values(
             *("programme", "bucket_year", "in_countries", "counted_call", "counted_call_country"),
-            *("counted_package", "counted_package_country", "amount_known"),
+            *("counted_package", "counted_package_country", "amount_known", "source_kind"),
         )
         .annotate(amount=Sum("eu_contribution_eur"), records=Count("pk"))
         .order_by()
@@ -223,7 +229,7 @@ class _Tally:
 
     def __init__(self):
         self.by_programme, self.by_year, self.by_programme_year = {}, {}, {}
-        self.counts = {"calls": 0, "projects": 0}
+        self.counts = {"calls": 0, "projects": 0, "iati": 0}
         self.unknown = 0
 
     def add(self, kind, row):
@@ -233,6 +239,8 @@ class _Tally:
         key = (programme, year)
         self.by_programme_year[key] = self.by_programme_year.get(key, Decimal(0)) + amount
         self.counts[kind] += row["records"]
+        if row.get("source_kind") == ProjectSourceKind.IATI:
+            self.counts["iati"] += row["records"]
 
     def result(self, programmes):
         """The scope's KnownContribution; `programmes`: {id: (slug, name)}."""
@@ -262,6 +270,7 @@ class _Tally:
             ],
             calls_counted=self.counts["calls"],
             projects_counted=self.counts["projects"],
+            projects_counted_iati=self.counts["iati"],
             projects_amount_unknown=self.unknown,
         )
 
@@ -271,6 +280,7 @@ class ProjectsContribution:
     total: Decimal | None  # None when nothing is known
     packages_counted: int = 0
     projects_counted: int = 0
+    projects_counted_iati: int = 0  # of projects_counted, those imported from IATI activity files
     projects_amount_unknown: int = 0
 
 
@@ -321,7 +331,7 @@ def contribution_of_projects(projects, members=None, not_counted=None):
     whole = {pk: call for pk, call in packages.items() if members[pk] <= ids}
     # the outermost whole package counts; parts under it do not
     counted = {pk: call for pk, call in whole.items() if call.parent_id not in whole}
-    total, counted_projects, unknown = Decimal(0), 0, 0
+    total, counted_projects, counted_iati, unknown = Decimal(0), 0, 0, 0
     for project in projects:
         chain = [c.pk for c in (project.call, project.call.parent if project.call else None) if c]
         if any(pk in whole for pk in chain):
@@ -331,11 +341,13 @@ def contribution_of_projects(projects, members=None, not_counted=None):
         else:
             total += project.eu_contribution_eur
             counted_projects += 1
+            counted_iati += project.source_kind == ProjectSourceKind.IATI
     total += sum((call.total_amount_eur for call in counted.values()), Decimal(0))
     known = bool(counted) or counted_projects > 0
     return ProjectsContribution(
         total=total if known else None,
         packages_counted=len(counted),
         projects_counted=counted_projects,
+        projects_counted_iati=counted_iati,
         projects_amount_unknown=unknown,
     )

@@ -303,6 +303,7 @@ class MatrixView(APIView):
                         "concerns": cell.concerns,
                         "latest_status": cell.latest_status or None,
                         "projects": cell.projects,
+                        "projects_from_iati": cell.projects_iati,
                         "known_eu_contribution_eur": None if total is None else f"{total:.2f}",
                     }
                 )

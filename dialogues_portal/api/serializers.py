@@ -58,6 +58,10 @@ class KnownContributionSerializer(serializers.Serializer):
     by_year = YearAmountSerializer(many=True)
     calls_counted = serializers.IntegerField(help_text=_("Calls whose announced total is counted."))
     projects_counted = serializers.IntegerField(help_text=_("Projects whose own amount is counted."))
+    projects_counted_from_iati = serializers.IntegerField(
+        source="projects_counted_iati",
+        help_text=_("Of the projects counted, those imported from IATI activity files (the rest are editorial)."),
+    )
     projects_amount_unknown = serializers.IntegerField(
         help_text=_("Projects left out: no amount, and no counted call covers them.")
     )

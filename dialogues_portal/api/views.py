@@ -50,6 +50,7 @@ CONTRIBUTION_EXAMPLE = {
     "by_year": [{"year": 2001, "amount": "10000.00"}, {"year": 2002, "amount": "20000.00"}],
     "calls_counted": 2,
     "projects_counted": 0,
+    "projects_counted_from_iati": 0,
     "projects_amount_unknown": 3,
 }
 COUNTS_EXAMPLE = {"dialogue_rounds": 3, "seminars": 2, "projects": 1, "calls": 1}  # invented

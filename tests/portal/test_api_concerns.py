@@ -278,6 +278,7 @@ def test_matrix_by_rounds_is_the_default(api, matrix_record):
         "concerns": 1,
         "latest_status": "commitment",
         "projects": 2,
+        "projects_from_iati": 0,
         "known_eu_contribution_eur": "1200.00",
     }
     assert by_cell[("KG", "torture")]["value"] == 0 and by_cell[("KG", "torture")]["latest_status"] is None
@@ -302,10 +303,13 @@ def test_matrix_agrees_with_the_pages_csv(api, client, matrix_record):
     lines = client.get("/en/matrix/export.csv").content.decode("utf-8-sig").splitlines()[1:]
     from_csv = {}
     for line in lines:
-        code, _name, topic, _topic_name, rounds, concerns, status, projects, total = line.split(",")
-        from_csv[(code, topic)] = (int(rounds), int(concerns), status or None, int(projects), total or None)
+        code, _name, topic, _topic_name, rounds, concerns, status, projects, iati, total = line.split(",")
+        from_csv[(code, topic)] = (int(rounds), int(concerns), status or None, int(projects), int(iati), total or None)
     from_api = {
-        key: (c["rounds"], c["concerns"], c["latest_status"], c["projects"], c["known_eu_contribution_eur"])
+        key: (
+            *(c["rounds"], c["concerns"], c["latest_status"], c["projects"], c["projects_from_iati"]),
+            c["known_eu_contribution_eur"],
+        )
         for key, c in by_cell.items()
         if c["rounds"] or c["concerns"] or c["projects"]
     }
