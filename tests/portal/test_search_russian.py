@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import translation
 
+from dialogues.models import DialogueRound
 from tests.factories import make_country, make_project, make_round, make_seminar, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +85,11 @@ def test_russian_stemming_finds_other_forms_of_a_word(client, records):
 )
 def test_the_real_record_is_found_in_russian(client, real_data_shared, query, link):
     assert f'href="{link}"' in found(client, "/ru/search/", query)
+
+
+def test_every_real_round_is_found_in_russian_by_human_rights(client, real_data_shared):
+    """Each round's Russian title names a dialogue, or a Sub-Committee, "по правам человека": the
+    issue's "права человека" finds every one of them, by the displayed title it does not store."""
+    response = client.get("/ru/dialogues/", {"q": "права человека"})
+    assert response.status_code == 200
+    assert response.context["paginator"].count == DialogueRound.objects.published().count() > 80
