@@ -108,6 +108,7 @@ def test_every_public_page_fits_a_phone_screen(phone, language):
             failures.append(f"{path} is {width} px wide")
         failures += [f"{path} chart text {text}" for text in page.evaluate(SMALL_CHART_TEXT)]
         failures += [f"{path} chart text cut: {text}" for text in page.evaluate(CLIPPED_CHART_TEXT)]
+        failures += [f"{path} table wider than the screen, no cue: {t}" for t in page.evaluate(WIDE_TABLES_WITHOUT_CUE)]
     assert failures == []
 
 
