@@ -53,7 +53,7 @@ class Stored:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ref:
     """A record by its pk: all that write_many_to_many() and write_history() read of one."""
 
