@@ -161,6 +161,7 @@ MESSAGES = {
         "model",
         _("An import run by the worker names its model, resource, format, rows and uploader."),
     ),
+    "iatiupload_stage_valid": ("stage", _("Choose one of the stages an import goes through.")),
 }
 # django-modeltranslation copies a uniqueness over a translated field once per language ("-en", "-ru")
 for _name, (_field, _message) in list(MESSAGES.items()):

@@ -158,11 +158,12 @@ class ProgressWriter:
     count goes through a connection of its own, committed at once. Only on PostgreSQL: SQLite
     allows one writer, and a second connection would wait for the import's own lock."""
 
-    def __init__(self, pending):
+    def __init__(self, pending, column="rows_done"):
         self.pending_id, self.connection, self.written_at = pending.pk, None, 0.0
+        self.model, self.column = type(pending), column  # a PendingImport, or an IatiUpload
 
     def __enter__(self):
-        alias = router.db_for_write(PendingImport)
+        alias = router.db_for_write(self.model)
         if connections[alias].vendor == "postgresql":
             self.connection = connections.create_connection(alias)
         return self
@@ -176,11 +177,12 @@ class ProgressWriter:
         if self.connection is None or now - self.written_at < PROGRESS_EVERY:
             return
         self.written_at = now
-        table = self.connection.ops.quote_name(PendingImport._meta.db_table)
+        table = self.connection.ops.quote_name(self.model._meta.db_table)
+        column = self.connection.ops.quote_name(self.column)
         try:
             with self.connection.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {table} SET rows_done = %s, updated_at = %s WHERE id = %s",  # noqa: S608 (the table's own name)
+                    f"UPDATE {table} SET {column} = %s, updated_at = %s WHERE id = %s",  # noqa: S608 (names of our own)
                     [rows_done, timezone.now(), self.pending_id],
                 )
         except DatabaseError:  # a count is not worth stopping an import for

@@ -428,6 +428,9 @@ IMPORT_MAX_INFLATED_SIZE = env_int("IMPORT_MAX_INFLATED_SIZE", 100 * 1024 * 1024
 # request (which gunicorn stops after GUNICORN_TIMEOUT): the editor's page shows how far it is.
 # About 1,000 rows take a few seconds; a full 5 MB file, about 15,000 rows, takes far longer.
 IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 1000)
+# The largest IATI activity file the admin's upload takes (checked and imported by the task worker);
+# a larger one goes through `manage.py import_iati`, which streams it from disk.
+IATI_UPLOAD_MAX_SIZE = env_int("IATI_UPLOAD_MAX_SIZE", 50 * 1024 * 1024)
 
 # --- Background tasks (Django's tasks framework): stored in the database, run by
 # `manage.py db_worker` (django-tasks-db), a process beside the app servers (README: Deployment).

@@ -11,11 +11,13 @@ from dialogues.admin_tracker import CitationInline
 from dialogues.import_export import PublishableImportExportMixin
 from dialogues.languages import in_both_languages
 
+from .admin_iati import IatiFileAdmin
 from .models import (
     Call,
     ExchangeRate,
     FundingFigure,
     IatiBudget,
+    IatiFile,
     IatiTransaction,
     Programme,
     Project,
@@ -119,6 +121,7 @@ class ProjectAdmin(
         "programme",
         relation_filter("countries", _("countries")),
         "status",
+        "source_kind",
         relation_filter("topics", _("topics")),
         year_filter("starts_on", _("start year")),
     )
@@ -195,3 +198,6 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     list_display = ("currency", "valid_from", "valid_until", "eur_per_unit", "source")
     list_filter = ("currency",)
     search_fields = ("currency", "source")
+
+
+admin.site.register(IatiFile, IatiFileAdmin)  # the imported files, and the admin's upload of one

@@ -4,12 +4,17 @@ rates an operator loads to convert it, the DAC sector -> topic mapping and the i
 Re-exported by funding/models.py; models refer to one another by name to keep the import one way.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length, Lower, Substr, Upper
 from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from dialogues_portal.models import KEPT_FOR, ImportStage
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2}
 
@@ -252,3 +257,38 @@ class ExchangeRate(models.Model):
 
     def __str__(self):
         return f"{self.currency} {self.valid_from}-{self.valid_until}: {self.eur_per_unit} EUR"
+
+
+class IatiUpload(models.Model):
+    """An IATI file uploaded in the admin, from its check (a dry run) to its import, both run by the
+    task worker (funding/iati/background.py): an EU file of thousands of activities outlasts a
+    request. Only its uploader sees it; the file is deleted once imported, the row after a day."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    data = models.BinaryField()
+    file_name = models.CharField(max_length=255)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    publish = models.BooleanField(default=False, help_text="publish the projects (a Publisher's choice)")
+    countries = models.JSONField(default=list, blank=True, help_text="ISO codes; empty: the portal's countries")
+    sectors = models.JSONField(default=list, blank=True, help_text="DAC codes; empty: any")
+    language = models.CharField(max_length=10, blank=True, default="", help_text="the editor's, for the messages")
+    stage = models.CharField(max_length=20, choices=ImportStage.choices, default=ImportStage.CHECK_WAITING)
+    activities_done = models.PositiveIntegerField(default=0, help_text="written on PostgreSQL while a stage runs")
+    summary = models.JSONField(default=dict, blank=True, help_text="the check's or the import's ImportSummary")
+    error = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        default_permissions = ()  # no one edits these: the admin's upload page writes them
+        constraints = [
+            models.CheckConstraint(condition=Q(stage__in=ImportStage.values), name="iatiupload_stage_valid"),
+        ]
+
+    def __str__(self):
+        return self.file_name
+
+    @classmethod
+    def forget_old(cls):
+        """Delete the uploads older than KEPT_FOR, whatever became of them."""
+        cls.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()

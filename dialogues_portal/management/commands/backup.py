@@ -21,7 +21,7 @@ from django.utils import timezone
 # and what is in flight: uploads waiting for import, queued tasks, which a restore would rerun).
 EXCLUDED = (
     *("contenttypes", "auth.permission", "sessions", "axes"),
-    *("django_tasks_database", "dialogues_portal.pendingimport"),
+    *("django_tasks_database", "dialogues_portal.pendingimport", "funding.iatiupload"),
 )
 
 
