@@ -26,6 +26,7 @@ from .models import (
 )
 from .search import MAX_QUERY_LENGTH, search
 from .sql_expressions import Overlaps, relation_array
+from .templatetags.languages import translated_name
 
 MIN_YEAR, MAX_YEAR = 1950, 2100
 
@@ -102,9 +103,10 @@ class CodeListFilter(django_filters.ModelMultipleChoiceFilter):
         return queryset.filter(**{f"{self.through_lookup}__in": value})
 
     def option_choices(self, field):
-        """The form's checkboxes: (value in the URL, label), read only when the form is rendered."""
+        """The form's checkboxes: (value in the URL, label), read only when the form is rendered;
+        a name shown in English on a Russian page is marked as English."""
         key = self.extra["to_field_name"]
-        return [(getattr(record, key), str(record)) for record in field.queryset]
+        return [(getattr(record, key), translated_name(record)) for record in field.queryset]
 
     def option_counts(self, queryset):
         """{public identifier: number of rows of `queryset` per option}, in one query.

@@ -1,6 +1,7 @@
 """The filter form's widgets (the listings' forms are built in dialogues/listing.py)."""
 
 from django import forms
+from django.utils.html import format_html
 
 
 class FoldingCheckboxes(forms.CheckboxSelectMultiple):
@@ -24,7 +25,7 @@ class FoldingCheckboxes(forms.CheckboxSelectMultiple):
             for option in options:
                 count = self.counts.get(option["value"], 0)
                 if count or option["selected"]:
-                    option["label"] = f"{option['label']} ({count})"
+                    option["label"] = format_html("{} ({})", option["label"], count)  # keeps a lang="en" mark
                     shown.append(option)
                 else:
                     folded.append(option)

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.filtersets import (
@@ -18,6 +19,7 @@ from dialogues.filtersets import (
     topic_filter,
     year_filter,
 )
+from dialogues.templatetags.languages import english
 
 from .models import Call, Programme, Project, ProjectSector, ProjectSourceKind, ProjectStatus, Scope, SectorTopic
 
@@ -105,7 +107,8 @@ class SectorFilter(CodeListFilter):
             .order_by()
         )
         rows = SectorTopic.objects.values_list("code", "name").order_by().union(stated)
-        return [(code, f"{code} {name}" if name else code) for code, name in sorted(set(rows))]
+        # the DAC names are kept in English only
+        return [(code, format_html("{} {}", code, english(name)) if name else code) for code, name in sorted(set(rows))]
 
     def option_counts(self, queryset):
         rows = ProjectSector.objects.filter(project__in=queryset.values("pk")).values("code")

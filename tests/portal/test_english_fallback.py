@@ -129,11 +129,6 @@ def test_every_english_text_on_a_russian_page_is_marked_as_english(client, real_
     assert unmarked_english(client, pages, in_filter_form=False) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the options' labels are str(record) (CodeListFilter.option_choices, dialogues/filtersets.py): "
-    "they should be translated_name(record), and FoldingCheckboxes should add the count with format_html",
-)
 def test_the_filter_forms_options_mark_an_english_name_too(client, real_data_shared):
     assert unmarked_english(client, ["/ru/funding/projects/"], in_filter_form=True) == []
 
