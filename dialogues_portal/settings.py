@@ -381,6 +381,7 @@ SPECTACULAR_SETTINGS = {
         "OrganisationKindEnum": "dialogues.models.OrganisationKind",
         "SeminarKindEnum": "seminars.models.SeminarKind",
         "ProjectStatusEnum": "funding.models.ProjectStatus",
+        "ProjectSourceKindEnum": "funding.models.ProjectSourceKind",  # a source's kind is SourceKindEnum
         "RevisionStatusEnum": "revisions.models.RevisionStatus",  # both fields are named status
     },
 }
