@@ -71,7 +71,7 @@ class OrganisationAdmin(PublishableAdmin, TranslationAdmin):
     list_display = ("name", "acronym", "kind", "country", "publication_status")
     list_filter = ("kind", "country")
     list_select_related = ("country",)
-    search_fields = (*in_both_languages("name"), "acronym", *in_both_languages("description"))
+    search_fields = (*in_both_languages("name"), "acronym", "iati_ref", *in_both_languages("description"))
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("country", "sources")
 

@@ -41,6 +41,10 @@ MESSAGES = {
         )
         for model in ("topic", "country", "organisation", "concern")
     },
+    "organisation_iati_ref_unique": (
+        "iati_ref",
+        _("Another organisation has this IATI identifier (identifiers are compared without regard to case)."),
+    ),
     "place_unique_name_per_country": ("name", _("This country already has a place of this name.")),
     **_date_with_precision("dialogueround", "held_on"),
     "dialogueround_dated_or_numbered": (

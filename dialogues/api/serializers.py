@@ -283,6 +283,7 @@ class OrganisationSerializer(PublishableSerializer):
             "name",
             "slug",
             "acronym",
+            "iati_ref",
             "kind",
             "country",
             "website",

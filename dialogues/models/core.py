@@ -231,6 +231,15 @@ class Organisation(PublishableModel):
     name = models.CharField(_("name"), max_length=250)
     slug = models.SlugField(_("slug"), max_length=250, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    iati_ref = models.CharField(
+        _("IATI organisation identifier"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "As IATI files give it (participating-org/@ref). An IATI import finds an implementer "
+            "by this identifier first, then by name."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices, db_index=True)
     country = models.ForeignKey(
         Country,
@@ -252,7 +261,13 @@ class Organisation(PublishableModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name", "id"]
-        constraints = [slug_unique_ignoring_case("organisation")]
+        constraints = [
+            slug_unique_ignoring_case("organisation"),
+            # one organisation per identifier, compared as the import compares it
+            models.UniqueConstraint(
+                Upper("iati_ref"), condition=~models.Q(iati_ref=""), name="organisation_iati_ref_unique"
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -30,7 +30,7 @@ from dialogues.publishing import PublicationStatus
 
 from ..models import ExchangeRate, IatiFile, Project, ProjectSourceKind, SectorTopic
 from .hierarchy import link_children
-from .implementers import Implementers, name_key
+from .implementers import Implementers, implementer_key
 from .mapping import ProjectData, Scope, eu_contribution_eur, project_data
 from .parse import Activity, FileHeader, IatiFileError, InvalidActivity, Skipped, read_activities
 from .stored import Ref, stated_rows, stored_projects, write_projects
@@ -203,14 +203,14 @@ class _Importer:
                     self._warn_withdrawn(entry.data)
         mapped = [entry for entry in entries if entry.data is not None and not entry.reason]
         stored = stored_projects([entry.data.identifier for entry in mapped])
-        self.implementers.find(entry.data.implementer.name_en for entry in mapped if entry.data.implementer)
+        self.implementers.find(entry.data.implementer for entry in mapped if entry.data.implementer)
         for entry in mapped:
             self._compare(entry, stored.get(entry.data.identifier.lower()))
         changed = [entry for entry in mapped if entry.outcome != "unchanged"]
         refused = self.implementers.prepare([entry.data.implementer for entry in changed if entry.data.implementer])
         for entry in changed:
             if entry.data.implementer and self.implementers.pk(entry.data.implementer) is None:
-                entry.reason = refused.get(name_key(entry.data.implementer.name_en), "")
+                entry.reason = refused.get(implementer_key(entry.data.implementer), "")
         self._validate([entry for entry in changed if not entry.reason])
         self._write([entry for entry in changed if not entry.reason])
         for entry in entries:

@@ -7,7 +7,9 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 
 from dialogues.models import Organisation, Source
 from dialogues.publishing import PublicationStatus
@@ -81,6 +83,40 @@ def test_implementer_is_matched_by_name_or_created(countries):
     run(MAIN)
     assert project("XX-TEST-1").implementing_organisation == existing
     assert Organisation.objects.count() == 1  # the funding role (1) is not an implementer
+
+
+def test_implementer_is_found_by_its_iati_identifier_before_its_name(countries):
+    # the file names "Test Implementer Association", ref XX-TEST-IMPL; the record knows it by the
+    # identifier under another name, and another organisation has the file's name
+    by_ref = Organisation.objects.create(
+        name_en="Association XX-TEST, renamed", slug="renamed", kind="ngo", iati_ref="xx-test-impl"
+    )
+    Organisation.objects.create(name_en="Test Implementer Association", slug="tia", kind="ngo")
+    run(MAIN)
+    assert project("XX-TEST-1").implementing_organisation == by_ref  # identifiers compared whatever their case
+    assert Organisation.objects.count() == 2
+
+
+def test_a_new_implementer_keeps_its_iati_identifier_for_the_next_import(countries):
+    run(MAIN)
+    organisation = project("XX-TEST-1").implementing_organisation
+    assert organisation.iati_ref == "XX-TEST-IMPL"
+    Organisation.objects.filter(pk=organisation.pk).update(name_en="Renamed by an editor XX-TEST")
+    run(FILES / "activities-2.03-updated.xml")
+    assert project("XX-TEST-1").implementing_organisation == organisation
+    assert Organisation.objects.count() == 1
+
+
+def test_two_organisations_cannot_share_an_iati_identifier(db):
+    Organisation.objects.create(name_en="One XX-TEST", slug="one", kind="ngo", iati_ref="XX-TEST-IMPL")
+    other = Organisation(name_en="Two XX-TEST", slug="two", kind="ngo", iati_ref="xx-test-impl")
+    with pytest.raises(ValidationError) as refused:
+        other.validate_constraints()
+    assert "organisation_iati_ref_unique" in str(refused.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        other.save()
+    Organisation.objects.create(name_en="Three XX-TEST", slug="three", kind="ngo")  # blank: no identifier, any number
+    Organisation.objects.create(name_en="Four XX-TEST", slug="four", kind="ngo")
 
 
 def test_a_new_implementer_is_recorded_with_both_names(countries):
