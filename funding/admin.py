@@ -183,12 +183,12 @@ class FundingFigureAdmin(PublishableAdmin):
 
 
 @admin.register(SectorTopic)
-class SectorTopicAdmin(admin.ModelAdmin):
+class SectorTopicAdmin(TranslationAdmin):
     form = PortalModelForm
     list_display = ("code", "name", "topic", "withdrawn")
     list_editable = ("topic", "withdrawn")
     list_select_related = ("topic",)
-    search_fields = ("code", "name")
+    search_fields = ("code", *in_both_languages("name"))
     autocomplete_fields = ("topic",)
 
 

@@ -19,7 +19,8 @@ from dialogues.filtersets import (
     topic_filter,
     year_filter,
 )
-from dialogues.templatetags.languages import english
+from dialogues.languages import in_both_languages
+from dialogues.templatetags.languages import translated
 
 from .models import Call, Programme, Project, ProjectSector, ProjectSourceKind, ProjectStatus, Scope, SectorTopic
 
@@ -98,17 +99,23 @@ class SectorFilter(CodeListFilter):
 
     def option_choices(self, field):
         """The codes of the mapping table and those published projects state, with the table's
-        names, in one query."""
-        names = SectorTopic.objects.filter(code=OuterRef("code")).values("name")[:1]
+        names in every language, in one query; each name in the page's language, an English one
+        on a Russian page marked as English."""
+        names = in_both_languages("name")
+        # no rewriting of `name` to the active language's column: both columns, in this order
+        mapping = SectorTopic.objects.rewrite(False)
         stated = (
             ProjectSector.objects.filter(project__in=Project.objects.published().values("pk"))
-            .annotate(name=Subquery(names))
-            .values_list("code", "name")
+            .annotate(**{name: Subquery(mapping.filter(code=OuterRef("code")).values(name)[:1]) for name in names})
+            .values_list("code", *names)
             .order_by()
         )
-        rows = SectorTopic.objects.values_list("code", "name").order_by().union(stated)
-        # the DAC names are kept in English only
-        return [(code, format_html("{} {}", code, english(name)) if name else code) for code, name in sorted(set(rows))]
+        rows = mapping.values_list("code", *names).order_by().union(stated)
+        choices = []
+        for code, *texts in sorted(set(rows), key=lambda row: row[0]):
+            sector = SectorTopic(code=code, **dict(zip(names, texts, strict=True)))
+            choices.append((code, format_html("{} {}", code, translated(sector, "name")) if sector.name else code))
+        return choices
 
     def option_counts(self, queryset):
         rows = ProjectSector.objects.filter(project__in=queryset.values("pk")).values("code")

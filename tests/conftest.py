@@ -175,8 +175,10 @@ def django_assert_max_num_queries(db, django_assert_max_num_queries):
 
 @pytest.fixture
 def seeded_sectors(db):
-    """The DAC sectors migration funding 0013 writes. A transactional test earlier on the same
-    worker (its flush empties every table) deletes them, so a test that reads them asks for them."""
+    """The DAC sectors migration funding 0013 writes, with the Russian names 0019 gives them. A
+    transactional test earlier on the same worker (its flush empties every table) deletes them,
+    so a test that reads them asks for them."""
     import importlib
 
     importlib.import_module("funding.migrations.0013_sector_topics_seed").seed(apps, None)
+    importlib.import_module("funding.migrations.0019_sector_names_in_russian_seed").fill(apps, None)

@@ -14,6 +14,7 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dialogues.languages import TranslatedTextsModel
 from dialogues_portal.models import KEPT_FOR, ImportStage
 
 AMOUNT = {"max_digits": 16, "decimal_places": 2}
@@ -83,8 +84,9 @@ class IatiFile(models.Model):
         return self.name
 
 
-class SectorTopic(models.Model):
-    """Which portal topic a DAC 5-digit sector code stands for; editors change it in the admin."""
+class SectorTopic(TranslatedTextsModel):
+    """Which portal topic a DAC 5-digit sector code stands for; editors change it in the admin.
+    The DAC name is kept in English and Russian (funding/translation.py)."""
 
     code = models.CharField(_("DAC 5-digit code"), max_length=5, unique=True)
     name = models.CharField(_("name"), max_length=200)

@@ -41,7 +41,7 @@ def test_an_editor_maps_a_sector_to_a_topic(editor_client, seeded_sectors):
     row = SectorTopic.objects.get(code="15160")
     response = editor_client.post(
         reverse("admin:funding_sectortopic_change", args=[row.pk]),
-        {"code": "15160", "name": "Human rights", "topic": topic.pk},
+        {"code": "15160", "name_en": "Human rights", "name_ru": "Права человека", "topic": topic.pk},
     )
     assert response.status_code == 302
     row.refresh_from_db()
