@@ -28,6 +28,7 @@ from funding.aggregates import known_contribution
 from ..factories import make_country, make_project
 
 PG_BIN = os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin")
+SLOT = f"test_replica_{os.getpid()}"
 # Under pytest-xdist one worker runs the whole module: the replica listens on a fixed port.
 pytestmark = pytest.mark.xdist_group("postgres-replica")
 
@@ -54,15 +55,19 @@ def replica(django_db_setup, django_db_blocker):
     if os.getuid() == 0:
         shutil.chown(folder, "postgres")
     data = os.path.join(folder, "data")
-    started = False
+    started = slotted = False
     with django_db_blocker.unblock(), connections["default"].cursor() as cursor:
         cursor.execute(f"CREATE TABLE IF NOT EXISTS {MARK_TABLE} (n bigserial PRIMARY KEY)")
     try:
         # -R writes standby.signal and primary_conninfo: the copy starts as a streaming replica.
+        # -C -S: through a replication slot, so that the primary keeps the WAL the replica has not
+        # received yet (the other test workers write plenty: without it the primary recycled the
+        # segment the replica was to start from, and it never caught up)
         _as_postgres(
             f"{PG_BIN}/pg_basebackup", "-h", primary_folder, "-p", primary_port, "-U", "postgres",
-            "-D", data, "-R", "-X", "stream", "-c", "fast",
+            "-D", data, "-R", "-X", "stream", "-c", "fast", "-C", "-S", SLOT,
         )  # fmt: skip
+        slotted = True
         _as_postgres(
             f"{PG_BIN}/pg_ctl", "-D", data, "-l", os.path.join(folder, "log"), "-w",
             "-o", f"-k {folder} -p {port} -c listen_addresses='' -c hot_standby=on", "start",
@@ -79,7 +84,25 @@ def replica(django_db_setup, django_db_blocker):
             del connections.settings[REPLICA]
         if started:
             _as_postgres(f"{PG_BIN}/pg_ctl", "-D", data, "stop", "-m", "fast", check=False)
+        if slotted:  # else the primary keeps every WAL segment from here on for a replica gone
+            _drop_slot(django_db_blocker)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _drop_slot(django_db_blocker):
+    """Once its replica has gone: the primary's sender may take a moment to let go of it."""
+    deadline = time.monotonic() + 10
+    with django_db_blocker.unblock(), connections["default"].cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                " WHERE slot_name = %s AND NOT active",
+                [SLOT],
+            )
+            cursor.execute("SELECT count(*) FROM pg_replication_slots WHERE slot_name = %s", [SLOT])
+            if cursor.fetchone()[0] == 0 or time.monotonic() > deadline:
+                return
+            time.sleep(0.1)
 
 
 def _in_recovery(alias):
