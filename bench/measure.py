@@ -198,10 +198,10 @@ def measure_size(size, args, admin):
     admin_deep_page = max(1, deep_position_page(size, 100))
     listings = [
         # name, url, floor(limit), admin url
-        ("HTML filtered", f"/funding/projects/?{filtered}", ("page", filters), f"?{admin_filtered}"),
-        ("HTML first page", "/funding/projects/", ("page", {}), ""),
-        ("HTML deep page", f"/funding/projects/?after={cursor}", ("page", {"after": deep}), f"?p={admin_deep_page}"),
-        ("HTML search", f"/funding/projects/?q={SEARCH_TEXT}", ("page", {"q": SEARCH_TEXT}), f"?q={SEARCH_TEXT}"),
+        ("HTML filtered", f"/en/funding/projects/?{filtered}", ("page", filters), f"?{admin_filtered}"),
+        ("HTML first page", "/en/funding/projects/", ("page", {}), ""),
+        ("HTML deep page", f"/en/funding/projects/?after={cursor}", ("page", {"after": deep}), f"?p={admin_deep_page}"),
+        ("HTML search", f"/en/funding/projects/?q={SEARCH_TEXT}", ("page", {"q": SEARCH_TEXT}), f"?q={SEARCH_TEXT}"),
         ("API filtered", f"/api/v1/projects/?{filtered}", ("api", filters), f"?{admin_filtered}"),
         ("API first page", "/api/v1/projects/", ("api", {}), ""),
         ("API deep page", f"/api/v1/projects/?cursor=n{cursor}", ("api", {"after": deep}), f"?p={admin_deep_page}"),
@@ -209,9 +209,9 @@ def measure_size(size, args, admin):
     ]
     some_project = Project.objects.published().order_by("pk")[size // 3].pk
     pages = [
-        ("Project detail", f"/funding/projects/{some_project}/"),
-        ("Country page", f"/countries/{country.slug}/"),
-        ("Home page", "/"),
+        ("Project detail", f"/en/funding/projects/{some_project}/"),
+        ("Country page", f"/en/countries/{country.slug}/"),
+        ("Home page", "/en/"),
     ]
     results, admin_cache = [], {}
     for name, url, (kind, floor_filters), admin_query in listings:
@@ -323,7 +323,7 @@ def rss_mb():
 
 def export_child(url):
     client = Client()
-    client.get("/funding/projects/")  # imports, templates and connections: not the export's memory
+    client.get("/en/funding/projects/")  # imports, templates and connections: not the export's memory
     baseline, peak, done = rss_mb(), [rss_mb()], threading.Event()
 
     def sample():
@@ -346,7 +346,7 @@ def export_child(url):
 def measure_export():
     country = Country.objects.published().get(iso_code="KZ")
     query, expected = export_filter(country)
-    url = f"/funding/projects/export.csv?{query}"
+    url = f"/en/funding/projects/export.csv?{query}"
     for _run in ("warm-up", "measured"):  # like every figure here, after a warm-up (the rows in memory)
         output = subprocess.run(
             [sys.executable, __file__, "--export-child", url], check=True, capture_output=True, text=True
@@ -453,7 +453,9 @@ def measure_throughput(size_result, duration, out_dir):
     # a long tail of project pages: most are rendered on their first request of the run
     ids = list(Project.objects.published().order_by("?").values_list("pk", flat=True)[:DETAIL_PAGES])
     listing_paths = (
-        [f"/funding/projects/?{filtered}"] * 3 + ["/funding/projects/"] * 2 + [f"/funding/projects/?after={cursor}"]
+        [f"/en/funding/projects/?{filtered}"] * 3
+        + ["/en/funding/projects/"] * 2
+        + [f"/en/funding/projects/?after={cursor}"]
     )
     api_paths = [f"/api/v1/projects/?{filtered}"] * 3 + ["/api/v1/projects/"] * 2
     api_paths += [f"/api/v1/projects/?cursor=n{cursor}"]
@@ -461,9 +463,9 @@ def measure_throughput(size_result, duration, out_dir):
     portal_paths = (
         listing_paths * 120
         + api_paths * 120
-        + [f"/funding/projects/?q={SEARCH_TEXT}", f"/api/v1/projects/?q={SEARCH_TEXT}"] * 120
-        + [f"/countries/{country.slug}/", "/"] * 120
-        + [f"/funding/projects/{pk}/" for pk in ids]
+        + [f"/en/funding/projects/?q={SEARCH_TEXT}", f"/api/v1/projects/?q={SEARCH_TEXT}"] * 120
+        + [f"/en/countries/{country.slug}/", "/en/"] * 120
+        + [f"/en/funding/projects/{pk}/" for pk in ids]
     )
     raw_paths = ["/filtered"] * 3 + ["/unfiltered"] * 2 + ["/deep"]
     python_bin = Path(sys.executable).parent
