@@ -16,7 +16,7 @@ class DialoguesPortalConfig(AppConfig):
 
         from .roles import sync_roles_after_migrate
 
-        # Every cached aggregate depends on records of the three content apps (dialogues/cache.py).
+        # An edit of a record of the content apps drops the cached values that read its area (dialogues/cache.py).
         invalidate_on_changes_to("dialogues", "seminars", "funding")
 
         # This package has no models, so migrate sends it no signal: follow the last content app.

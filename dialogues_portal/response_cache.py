@@ -3,10 +3,10 @@
 A listing, search, record or overview page, or an API list, is the same for every visitor until a
 record changes, and rendering it (filters, forms, templates, serialisation) costs far more than
 reading it back. So the response of a view marked `public_response_cache` is stored in the
-aggregate cache (dialogues/cache.py: dropped on every edit, Redis when REDIS_URL is set) and served
+aggregate cache (dialogues/cache.py: dropped by an edit of what it read; Redis when REDIS_URL is set) and served
 again to the next visitor who asks for the same URL in the same language, on the same host, for
 the same media type, with the same parameters that the view knows (unknown ones: not stored).
-Editors see their change at once: any save empties it.
+Editors see their change at once: a save drops every page that read its kind of record.
 
 Only requests that are certainly anonymous take part: GET, no session cookie, no Authorization
 header (an editor's drafts never enter, and nobody is served another's page). Only complete,
@@ -28,7 +28,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 
-from dialogues.cache import computing, generation
+from dialogues.cache import GENERATION_KEYS, compute_stamped, generations, is_current
 
 CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_PLACEHOLDER = b"csrf-token-placeholder"
@@ -91,7 +91,7 @@ def response_key(request, view_func):
         request.META.get("HTTP_ACCEPT", "") if is_api(view_func) else "",
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"portal:{generation()}:response:{digest}"
+    return f"portal:response:{digest}"
 
 
 def is_api(view_func):
@@ -126,15 +126,16 @@ class PublicResponseCacheMiddleware:
         if not view_func or not takes_part(request, view_func):
             return self.get_response(request)
         key = response_key(request, view_func)
-        stored = cache.get(key)
-        if stored is not None and within_rate_limits(view_func, request):
-            return served(request, *stored)
-        with computing():  # what is read to be stored is read from the primary (db_router.py)
-            response = self.get_response(request)
+        found = cache.get_many([key, *GENERATION_KEYS])  # one round trip
+        current, stored = generations(found), found.get(key)
+        if stored is not None and is_current(stored[0], current) and within_rate_limits(view_func, request):
+            return served(request, *stored[1:])
+        # read from the primary (db_router.py), noting the areas read: an edit of another leaves it
+        stamped, response = compute_stamped(lambda: self.get_response(request), current)
         if storable(response, view_func):
             headers = dict(response.items())
             content = CSRF_INPUT.sub(rb"\g<1>" + CSRF_PLACEHOLDER + rb"\g<2>", response.content)
-            cache.set(key, (headers, content), settings.AGGREGATE_CACHE_TIMEOUT)
+            cache.set(key, (stamped, headers, content), settings.AGGREGATE_CACHE_TIMEOUT)
             response[HIT_HEADER] = "miss"
         return response
 

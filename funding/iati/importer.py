@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dialogues.cache import bump_generation
+from dialogues.cache import bump
 from dialogues.constraint_messages import MESSAGES
 from dialogues.history import REASON_LENGTH
 from dialogues.import_bulk import check_constraint_errors, write_history
@@ -94,8 +94,11 @@ def iati_files_import(*, paths, user=None, publish=False, countries=None, sector
         if dry_run:
             transaction.set_rollback(True)
         elif importer.summary.created or importer.summary.updated:
-            bump_generation()  # bulk writes send no signal: the cached figures and pages go now
-            transaction.on_commit(bump_generation)  # and again once others can read the rows
+            # bulk writes send no signal: what read projects, organisations or sources goes now,
+            # and again once others can read the rows
+            written = lambda: (bump("funding"), bump("shared"))  # noqa: E731
+            written()
+            transaction.on_commit(written)
     return importer.summary
 
 
