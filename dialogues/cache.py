@@ -109,6 +109,12 @@ def reading_areas():
             outer.update(found)
 
 
+def depends_on(*models):
+    """Inside a computation: it depends on these models' records though its SQL may not read them
+    (a record fetched before it, whose fields it shows)."""
+    _used({area for model in models if (area := area_of(model)) is not None})
+
+
 def _used(areas):
     """A stored value was used: the computation around it, if any, depends on its areas too."""
     found = _reading.get()

@@ -182,3 +182,34 @@ def test_an_iati_import_drops_the_funding_figures_though_its_bulk_writes_send_no
     call_command("import_iati", str(files / "activities-2.03.xml"), "--publish", stdout=None)
     assert known_contribution().projects_counted > before
     assert queries(rounds) == 0  # it wrote no round
+
+
+def test_a_value_showing_a_record_fetched_before_it_depends_on_that_record(record):
+    from dialogues.cache import depends_on
+
+    calls = []
+
+    def compute():
+        depends_on(Country)  # e.g. a country page's content: the country is the view's own object
+        calls.append(1)
+        return record.name
+
+    cached("test-shown-record", compute)
+    cached("test-shown-record", compute)
+    assert len(calls) == 1
+    record.save()
+    cached("test-shown-record", compute)
+    assert len(calls) == 2
+
+
+@pytest.mark.parametrize("kind", ["country", "topic"])
+def test_a_record_pages_content_shows_its_own_edit_at_once(client, record, kind):
+    from ..factories import make_topic
+
+    shown = record if kind == "country" else make_topic(name="Topic XX-TEST", slug="topic-xx-test")
+    url = shown.get_absolute_url()
+    assert "A new text XX-TEST" not in client.get(url).content.decode()
+    field = "summary" if kind == "country" else "description"
+    setattr(shown, field, "A new text XX-TEST")
+    shown.save()
+    assert "A new text XX-TEST" in client.get(url).content.decode()
