@@ -235,6 +235,7 @@ class Organisation(PublishableModel):
         _("IATI organisation identifier"),
         max_length=100,
         blank=True,
+        db_default="",  # rows written by COPY (synthetic data) or other raw inserts get it too
         help_text=_(
             "As IATI files give it (participating-org/@ref). An IATI import finds an implementer "
             "by this identifier first, then by name."
