@@ -18,9 +18,9 @@ from dialogues.admin_forms import PortalModelForm
 from dialogues.import_background import RUNNING, has_stalled
 from dialogues.models import Country
 
-from .filtersets import DAC_CODE
 from .iati import background
 from .models import IatiUpload
+from .sector_codes import NotSectorCodes, sector_codes
 
 
 def _countries():
@@ -72,12 +72,10 @@ class IatiUploadForm(forms.Form):
         return upload
 
     def clean_sectors(self):
-        codes = [code.strip() for code in self.cleaned_data["sectors"].replace(";", ",").split(",") if code.strip()]
-        if wrong := [code for code in codes if not DAC_CODE.fullmatch(code)]:
-            raise ValidationError(
-                _("Not a DAC 5-digit sector code: %(codes)s.") % {"codes": ", ".join(wrong[:5])}, code="invalid"
-            )
-        return sorted(set(codes))
+        try:
+            return sorted(sector_codes(self.cleaned_data["sectors"]))
+        except NotSectorCodes as error:
+            raise ValidationError(str(error), code="invalid") from None
 
 
 class IatiFileAdmin(admin.ModelAdmin):

@@ -1,7 +1,5 @@
 """The FilterSets for funding: shared by the pages, the API and the exports."""
 
-import re
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,6 +21,7 @@ from dialogues.languages import in_both_languages
 from dialogues.templatetags.languages import translated
 
 from .models import Call, Programme, Project, ProjectSector, ProjectSourceKind, ProjectStatus, Scope, SectorTopic
+from .sector_codes import NotSectorCodes, sector_codes
 
 MAX_AMOUNT = 10**12
 
@@ -54,24 +53,15 @@ def programme_filter():
     )
 
 
-DAC_CODE = re.compile(r"[0-9]{5}")
-
-
 class SectorCodesField(CodeListField):
     """DAC 5-digit codes, repeated or comma-separated as CodeListField takes them. Any well-formed
     code is taken, not only those of the mapping table: a file may state a code the table lacks."""
 
     def clean(self, value):
-        if isinstance(value, str):
-            value = [value]
-        items = (code.strip() for item in value or [] for code in str(item).split(","))
-        codes = list(dict.fromkeys(code for code in items if code))
-        if wrong := [code for code in codes if not DAC_CODE.fullmatch(code)]:
-            raise ValidationError(
-                _("Not a DAC 5-digit sector code: %(codes)s."),
-                code="invalid_choice",
-                params={"codes": ", ".join(wrong[:5])},
-            )
+        try:
+            codes = sector_codes(value)
+        except NotSectorCodes as error:
+            raise ValidationError(str(error), code="invalid_choice") from None
         if self.required and not codes:
             raise ValidationError(self.error_messages["required"], code="required")
         return codes

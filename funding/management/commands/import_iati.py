@@ -6,14 +6,21 @@ from tqdm import tqdm
 
 from funding.iati.importer import iati_files, iati_files_import
 from funding.iati.parse import IatiFileError
+from funding.sector_codes import NotSectorCodes, sector_codes
 
 
-def _codes(text, length):
+def _country_codes(text):
     codes = {code.strip().upper() for code in text.split(",") if code.strip()}
-    wrong = sorted(code for code in codes if len(code) != length or not code.isalnum())
-    if wrong:
-        raise CommandError(f"Not a code of {length} characters: {', '.join(wrong)}")
+    if wrong := sorted(code for code in codes if len(code) != 2 or not code.isalpha()):
+        raise CommandError(f"Not a two-letter ISO country code: {', '.join(wrong)}")
     return codes
+
+
+def _sector_codes(text):
+    try:
+        return set(sector_codes(text))
+    except NotSectorCodes as error:
+        raise CommandError(str(error)) from None
 
 
 class Command(BaseCommand):
@@ -30,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="The username the import and the projects' history name.")
 
     def handle(self, *args, path, dry_run, publish, countries, sectors, user, **options):
-        countries, sectors = _codes(countries, 2), _codes(sectors, 5)
+        countries, sectors = _country_codes(countries), _sector_codes(sectors)
         if user is not None:
             try:
                 user = get_user_model().objects.get_by_natural_key(user)
