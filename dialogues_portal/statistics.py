@@ -1,11 +1,14 @@
 """Figures that span the apps: key counts, activity per year, topic attention, a country's timeline.
 
 Every figure starts from published records only; each function makes a fixed number of queries,
-none while its value is cached (until the next change of any record, dialogues/cache.py).
+none while its value is cached (until an edit of what it read, dialogues/cache.py). A figure made
+of counts over several kinds of record caches each kind's part apart (`in_parts`): an edit of a
+round then recounts the rounds only, not a million projects.
 """
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 
 from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
@@ -22,14 +25,19 @@ from seminars.models import Seminar
 PUBLISHED = PublicationStatus.PUBLISHED
 
 
+def in_parts(key, parts):
+    """{name: compute()} for parts {name: compute}, each cached apart under `key`."""
+    return {name: cached(f"{key}:{name}", compute) for name, compute in parts.items()}
+
+
 def key_figures(contribution_total):
     """Three counts (three queries), and the known EU contribution given by funding.aggregates."""
-    counts = cached(
+    counts = in_parts(
         "key-figures",
-        lambda: {
-            "rounds": DialogueRound.objects.published().count(),
-            "seminars": Seminar.objects.published().count(),
-            "projects": Project.objects.published().count(),
+        {
+            "rounds": DialogueRound.objects.published().count,
+            "seminars": Seminar.objects.published().count,
+            "projects": Project.objects.published().count,
         },
     )
     return {**counts, "contribution": contribution_total}
@@ -76,22 +84,30 @@ def topic_attention(countries):
     """{(topic id, country id): mentions}: on the country's dialogue agenda, and each published round,
     seminar and project on the topic (four queries)."""
     country_ids = sorted(country.pk for country in countries)
-    return cached(f"topic-attention:{','.join(map(str, country_ids))}", lambda: _topic_attention(country_ids))
+    key = f"topic-attention:{','.join(map(str, country_ids))}"
+    parts = in_parts(key, {kind: partial(_topic_attention, kind, country_ids) for kind in ATTENTION_PARTS})
+    return sum(parts.values(), Counter())
 
 
-def _topic_attention(country_ids):
+ATTENTION_PARTS = ("agenda", "rounds", "seminars", "projects")
+
+
+def _topic_attention(kind, country_ids):
     published_topics = Topic.objects.published().values("pk")
     counts = Counter()
-    agenda = Country.dialogue_topics.through.objects.filter(country_id__in=country_ids, topic__in=published_topics)
-    for pair in agenda.values_list("topic_id", "country_id"):
-        counts[pair] += 1
-    rounds = DialogueRound.topics.through.objects.filter(
-        dialogueround__publication_status=PUBLISHED, topic__in=published_topics
-    )
-    for pair in rounds.values_list("topic_id", "dialogueround__country_id"):
-        counts[pair] += 1
-    for model in (Seminar, Project):
+    if kind == "agenda":
+        agenda = Country.dialogue_topics.through.objects.filter(country_id__in=country_ids, topic__in=published_topics)
+        for pair in agenda.values_list("topic_id", "country_id"):
+            counts[pair] += 1
+    elif kind == "rounds":
+        rounds = DialogueRound.topics.through.objects.filter(
+            dialogueround__publication_status=PUBLISHED, topic__in=published_topics
+        )
+        for pair in rounds.values_list("topic_id", "dialogueround__country_id"):
+            counts[pair] += 1
+    else:
         # grouped in the database: a topic link joined to the record's countries, counted per pair
+        model = Seminar if kind == "seminars" else Project
         name = model._meta.model_name
         pairs = (
             model.topics.through.objects.filter(
@@ -154,24 +170,22 @@ def records_per_topic():
     the four relations in one query would multiply their rows.
     """
 
-    def compute():
-        relations = {
-            "rounds": (DialogueRound.topics.through, "dialogueround"),
-            "seminars": (Seminar.topics.through, "seminar"),
-            "projects": (Project.topics.through, "project"),
-            "countries": (Country.dialogue_topics.through, "country"),
-        }
-        return {
-            kind: dict(
-                through.objects.filter(**{f"{owner}__publication_status": PUBLISHED})
-                .values_list("topic_id")
-                .annotate(n=Count("pk"))
-                .order_by()
-            )
-            for kind, (through, owner) in relations.items()
-        }
+    relations = {
+        "rounds": (DialogueRound.topics.through, "dialogueround"),
+        "seminars": (Seminar.topics.through, "seminar"),
+        "projects": (Project.topics.through, "project"),
+        "countries": (Country.dialogue_topics.through, "country"),
+    }
 
-    return cached("records-per-topic", compute)
+    def per_topic(through, owner):
+        return dict(
+            through.objects.filter(**{f"{owner}__publication_status": PUBLISHED})
+            .values_list("topic_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+
+    return in_parts("records-per-topic", {kind: partial(per_topic, *relation) for kind, relation in relations.items()})
 
 
 # Entries of each kind on a country's or a topic's timeline; the listings hold the rest.
@@ -198,9 +212,8 @@ def story(cache_key, *, rounds, seminars, projects):
     """The latest STORY_LIMIT rounds, seminars and projects of the given (published) querysets on
     one timeline, and how many there are in all: six queries plus prefetches, whatever the rows
     (three counts, none while cached)."""
-    counts = cached(
-        f"story-counts:{cache_key}",
-        lambda: {"rounds": rounds.count(), "seminars": seminars.count(), "projects": projects.count()},
+    counts = in_parts(
+        f"story-counts:{cache_key}", {"rounds": rounds.count, "seminars": seminars.count, "projects": projects.count}
     )
 
     def latest(queryset, date_field):

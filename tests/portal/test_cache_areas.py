@@ -213,3 +213,17 @@ def test_a_record_pages_content_shows_its_own_edit_at_once(client, record, kind)
     setattr(shown, field, "A new text XX-TEST")
     shown.save()
     assert "A new text XX-TEST" in client.get(url).content.decode()
+
+
+def test_an_edit_of_a_round_recounts_the_rounds_only_not_the_projects(record):
+    def figures():
+        return statistics.key_figures(None), statistics.records_per_topic(), statistics.topic_attention([record])
+
+    figures()
+    DialogueRound.objects.get().save()
+    with CaptureQueriesContext(connection) as recounted:
+        figures()
+    tables = " ".join(query["sql"] for query in recounted.captured_queries)
+    assert "dialogues_dialogueround" in tables
+    assert "funding_project" not in tables and "seminars_seminar" not in tables
+    assert statistics.key_figures(None)["rounds"] == 1
