@@ -20,6 +20,7 @@ from dialogues.filtersets import (
 from dialogues.languages import in_both_languages
 from dialogues.templatetags.languages import translated
 
+from .iati.mapping import CENTRAL_ASIA_REGION
 from .models import Call, Programme, Project, ProjectSector, ProjectSourceKind, ProjectStatus, Scope, SectorTopic
 from .sector_codes import NotSectorCodes, sector_codes
 
@@ -125,6 +126,13 @@ class ProjectFilterSet(django_filters.FilterSet):
         help_text=_("iati: imported from an IATI activity file; editorial: from press releases and other sources."),
     )
     sector = SectorFilter()
+    # an IATI activity for the region states no country: the country filter cannot find it
+    region = django_filters.ChoiceFilter(
+        field_name="recipient_region",
+        choices=[(CENTRAL_ASIA_REGION, _("Central Asia, regional"))],
+        label=_("Recipient region"),
+        help_text=_("619: IATI activities for Central Asia as a region (they name no single country)."),
+    )
     min_amount = amount_filter("eu_contribution_eur", "gte", _("EU contribution at least (EUR)"))
     max_amount = amount_filter("eu_contribution_eur", "lte", _("EU contribution at most (EUR)"))
     q = SearchFilter(fields=Project.SEARCH_FIELDS)
@@ -138,7 +146,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         model = Project
         form = FilterForm
         fields = [
-            *("country", "topic", "programme", "year_from", "year_to", "status", "source_kind", "sector"),
+            *("country", "topic", "programme", "year_from", "year_to", "status", "source_kind", "sector", "region"),
             *("min_amount", "max_amount", "q"),
         ]
 

@@ -177,3 +177,14 @@ def test_the_copy_export_writes_the_sectors_as_the_python_path_does(imported, cl
     copied, _python = assert_same_rows(client, "/en/funding/projects/export.csv?source_kind=iati")
     assert "15153;15160" in copied
     assert_same_rows(client, "/en/funding/projects/export.csv?sector=15160,15150")
+
+
+def test_regional_activities_are_found_by_their_region_though_they_name_no_country(imported, client):
+    regional = set(Project.objects.published().filter(recipient_region="619").values_list("title", flat=True))
+    assert regional and not Project.objects.filter(title__in=regional, countries__isnull=False).exists()
+    assert set(api_titles(client, "region=619")) == regional
+    page = client.get("/en/funding/projects/?region=619").content.decode()
+    assert all(title in page for title in regional) and EDITORIAL_TITLE not in page
+    assert {row["title"] for row in export_rows(client, "region=619")} == regional
+    assert client.get("/api/v1/projects/?region=620").status_code == 400  # not a region the portal knows
+    assert "Central Asia, regional" in client.get("/en/funding/projects/").content.decode()
