@@ -23,3 +23,15 @@ def commitments_unconverted(project, transactions):
     return project.eu_contribution_eur is None and any(
         t.transaction_type == 2 and t.currency != "EUR" for t in transactions
     )
+
+
+@register.simple_tag
+def stated_sectors(project):
+    """[(code, name or "", percentage or None)]: the DAC sectors the activity states, each named
+    in the reader's language by the mapping table where it has the code (two queries)."""
+    from dialogues.templatetags.languages import translated
+    from funding.models import SectorTopic
+
+    stated = list(project.sectors.order_by("-percentage", "code").values_list("code", "percentage"))
+    names = {row.code: row for row in SectorTopic.objects.filter(code__in=[code for code, _share in stated])}
+    return [(code, translated(names[code], "name") if code in names else "", share) for code, share in stated]

@@ -8,7 +8,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from funding.models import ProjectSector, ProjectSourceKind, SectorTopic
-from tests.factories import make_project
+from tests.factories import make_country, make_project
 
 UNTRANSLATED = "99990"  # a synthetic code, named in English only
 
@@ -68,3 +68,25 @@ def test_an_editor_enters_the_russian_name_in_the_admin(editor_client, db):
     row.refresh_from_db()
     assert (row.name_en, row.name_ru) == ("Sector XX-TEST", "Сектор XX-TEST")
     assert SectorTopic._base_manager.values_list("name", flat=True).get(pk=row.pk) == "Sector XX-TEST"
+
+
+def test_an_iati_project_page_names_its_sectors_in_the_readers_language_with_their_shares(client, db):
+    from io import StringIO
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    from funding.models import Project
+
+    for code in ("KZ", "KG", "TJ", "TM", "UZ"):
+        make_country(code)
+    files = Path(__file__).parent / "iati_files"
+    call_command("import_iati", str(files / "activities-2.03.xml"), "--publish", stdout=StringIO())
+    project = Project.objects.filter(sectors__code="15160").first()
+    shares = dict(project.sectors.values_list("code", "percentage"))
+    english = client.get(f"/en/funding/projects/{project.pk}/").content.decode()
+    russian = client.get(f"/ru/funding/projects/{project.pk}/").content.decode()
+    assert 'href="/en/funding/projects/?sector=15160">15160</a> Human rights' in english
+    assert "15160</a> Права человека" in russian
+    if shares["15160"] is not None:
+        assert f"({shares['15160'].normalize():f}%)" in english
