@@ -230,26 +230,26 @@ def topics_raised_most_in(country, agenda, limit=10):
     """[(topic, mentions)]: how often each published topic comes up in the country's published
     rounds, seminars and projects, plus once for being on its dialogue agenda (four queries)."""
 
-    def compute():
-        counts = Counter(topic.pk for topic in agenda)
-        relations = (
-            (DialogueRound, "dialogueround", DialogueRound.objects.published().filter(country=country)),
-            (Seminar, "seminar", Seminar.objects.published().filter(countries=country)),
-            (Project, "project", Project.objects.published().filter(countries=country)),
+    def per_topic(model, owner, records):
+        through = model.topics.through
+        return dict(
+            through.objects.filter(**{f"{owner}_id__in": records.values("pk")}, topic__publication_status=PUBLISHED)
+            .values_list("topic_id")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-        for model, owner, records in relations:
-            through = model.topics.through
-            rows = (
-                through.objects.filter(**{f"{owner}_id__in": records.values("pk")}, topic__publication_status=PUBLISHED)
-                .values_list("topic_id")
-                .annotate(n=Count("pk"))
-                .order_by()
-            )
-            counts.update(dict(rows))
-        top = sorted(counts.items(), key=lambda pair: -pair[1])[: limit * 2]
-        return [(pk, n) for pk, n in top]
 
-    ranked = cached(f"topics-raised-most:{country.pk}", compute)
+    relations = {
+        "rounds": (DialogueRound, "dialogueround", DialogueRound.objects.published().filter(country=country)),
+        "seminars": (Seminar, "seminar", Seminar.objects.published().filter(countries=country)),
+        "projects": (Project, "project", Project.objects.published().filter(countries=country)),
+    }
+    key = f"topics-raised-most:{country.pk}"
+    parts = in_parts(key, {kind: partial(per_topic, *args) for kind, args in relations.items()})
+    counts = Counter(topic.pk for topic in agenda)
+    for part in parts.values():
+        counts.update(part)
+    ranked = sorted(counts.items(), key=lambda pair: -pair[1])[: limit * 2]
     topics = Topic.objects.published().only("id", "name", "slug").in_bulk([pk for pk, _n in ranked])
     rows = [(topics[pk], n) for pk, n in ranked if pk in topics]
     return sorted(rows, key=lambda pair: (-pair[1], pair[0].name))[:limit]

@@ -217,7 +217,12 @@ def test_a_record_pages_content_shows_its_own_edit_at_once(client, record, kind)
 
 def test_an_edit_of_a_round_recounts_the_rounds_only_not_the_projects(record):
     def figures():
-        return statistics.key_figures(None), statistics.records_per_topic(), statistics.topic_attention([record])
+        return (
+            statistics.key_figures(None),
+            statistics.records_per_topic(),
+            statistics.topic_attention([record]),
+            statistics.topics_raised_most_in(record, []),
+        )
 
     figures()
     DialogueRound.objects.get().save()
