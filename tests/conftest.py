@@ -77,26 +77,29 @@ def pytest_collection_modifyitems(items):
     items.sort(key=lambda item: (modules[item.path], "real_data_module" in getattr(item, "fixturenames", ())))
 
 
-def _staff(username, *groups):
+STAFF_PASSWORD = "a-long-test-password"
+
+
+def make_staff(username, *groups):
     sync_roles()
-    user = get_user_model().objects.create_user(username, password="a-long-test-password", is_staff=True)
+    user = get_user_model().objects.create_user(username, password=STAFF_PASSWORD, is_staff=True)
     user.groups.set(Group.objects.filter(name__in=groups))
     return user
 
 
 @pytest.fixture
 def editor(db):
-    return _staff("editor", EDITORS)
+    return make_staff("editor", EDITORS)
 
 
 @pytest.fixture
 def publisher(db):
-    return _staff("publisher", EDITORS, PUBLISHERS)
+    return make_staff("publisher", EDITORS, PUBLISHERS)
 
 
 @pytest.fixture
 def staff_without_permissions(db):
-    return _staff("nobody")
+    return make_staff("nobody")
 
 
 @pytest.fixture

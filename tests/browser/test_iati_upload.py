@@ -11,22 +11,21 @@ from playwright.sync_api import expect
 
 from dialogues_portal.roles import EDITORS, PUBLISHERS
 from tests.browser.test_phone import PHONE, WIDE
-from tests.conftest import _staff
+from tests.conftest import STAFF_PASSWORD, make_staff
 
 pytestmark = pytest.mark.browser
 
 FILES = Path(__file__).parent.parent / "funding" / "iati_files"
-PASSWORD = "a-long-test-password"  # tests.conftest._staff's
 
 
 @pytest.fixture
 def publisher_in_browser(page, site):
     """The browser's page at 1366 px, logged in to the admin through its login form as a Publisher."""
-    _staff("publisher", EDITORS, PUBLISHERS)
+    make_staff("publisher", EDITORS, PUBLISHERS)
     page.set_viewport_size(WIDE)
     page.goto("/admin/login/?next=/admin/")
     page.get_by_label("Username").fill("publisher")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Records and sources")).to_be_visible()
     return page
