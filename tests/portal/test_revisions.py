@@ -143,12 +143,12 @@ def test_a_second_editors_change_is_refused_while_one_waits(editor_client):
     from django.test import Client
 
     from dialogues_portal.roles import EDITORS
-    from tests.conftest import _staff
+    from tests.conftest import make_staff
 
     topic = make_topic(description="Published wording.")
     save_topic(editor_client, topic, description="First proposal.")
     second = Client()
-    second.force_login(_staff("second-editor", EDITORS))
+    second.force_login(make_staff("second-editor", EDITORS))
     response = save_topic(second, topic, description="Second proposal.")
     assert response.status_code == 200
     assert "waits for review" in str(response.context["adminform"].form.non_field_errors())
