@@ -235,10 +235,16 @@ def compute_once(full_key, compute, timeout, current):
     return entry[1]
 
 
-def invalidate_on_changes_to(*app_labels):
+def invalidate_on_changes_to(*app_labels, after_commit=None):
     """Bump the area's generation on every save, delete and many-to-many change of the apps'
-    models (their history and through models included): connected once, for any sender, filtered here."""
+    models (their history and through models included): connected once, for any sender, filtered
+    here. `after_commit()`, if given, is called once the change is committed, after the bump."""
     labels = frozenset(app_labels)
+
+    def committed(area):
+        bump(area)
+        if after_commit is not None:
+            after_commit()
 
     def content_changed(sender, using="default", action="post_", **kwargs):
         if sender._meta.app_label not in labels or not action.startswith("post_"):
@@ -248,7 +254,7 @@ def invalidate_on_changes_to(*app_labels):
         bump(area)  # at once: the editor's next read, in or after this transaction, is fresh
         # and again at commit: a value computed by another request before the commit, from the
         # old rows, would otherwise stay stored under the new generation
-        transaction.on_commit(lambda: bump(area), using=using)
+        transaction.on_commit(lambda: committed(area), using=using)
 
     for signal_name, signal in (("save", post_save), ("delete", post_delete), ("m2m", m2m_changed)):
         signal.connect(content_changed, weak=False, dispatch_uid=f"portal-cache-{signal_name}")

@@ -14,10 +14,12 @@ class DialoguesPortalConfig(AppConfig):
 
         from dialogues.cache import invalidate_on_changes_to
 
+        from .content_refresh import queue_refresh
         from .roles import sync_roles_after_migrate
 
-        # An edit of a record of the content apps drops the cached values that read its area (dialogues/cache.py).
-        invalidate_on_changes_to("dialogues", "seminars", "funding")
+        # An edit of a record of the content apps drops the cached values that read its area
+        # (dialogues/cache.py); the task worker then stores the slowest pages' contents again.
+        invalidate_on_changes_to("dialogues", "seminars", "funding", after_commit=queue_refresh)
 
         # This package has no models, so migrate sends it no signal: follow the last content app.
         post_migrate.connect(sync_roles_after_migrate, sender=apps.get_app_config("funding"))

@@ -29,6 +29,17 @@ class CachedContentMixin:
             depends_on(type(record))  # fetched before: its own fields are not read by the content's SQL
         return render_to_string(self.content_template, self.get_content_context())
 
+    def content(self):
+        return cached(f"page-content:{get_language()}:{self.content_key()}", self.render_content)
+
     def get_context_data(self, **kwargs):
-        content = cached(f"page-content:{get_language()}:{self.content_key()}", self.render_content)
-        return super().get_context_data(content=content, **kwargs)
+        return super().get_context_data(content=self.content(), **kwargs)
+
+    @classmethod
+    def store_content(cls, record=None):
+        """Render and store the content in the active language, as its next request would, unless
+        it is stored and current (dialogues_portal/content_refresh.py calls it after an edit)."""
+        view = cls()
+        if record is not None:
+            view.object = record
+        view.content()

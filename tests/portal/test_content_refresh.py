@@ -1,0 +1,137 @@
+"""After an edit the task worker stores again the slow pages' contents it dropped
+(dialogues_portal/content_refresh.py): the first visitor after it finds them, as they are after
+the edit, and nothing of a draft."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django_tasks_db.models import DBTaskResult
+
+from dialogues.publishing import PublicationStatus
+from dialogues_portal.content_refresh import QUEUED_KEY
+from dialogues_portal.views.countries import CountryDetailView
+from dialogues_portal.views.home import HomeView
+
+from ..factories import make_country, make_project
+
+DRAFT = PublicationStatus.DRAFT
+
+
+@pytest.fixture
+def refreshing(settings):
+    settings.REFRESH_CONTENT_AFTER_EDITS = True
+    settings.PUBLIC_RESPONSE_CACHE = False  # each request renders its page around the stored content
+    cache.clear()
+
+
+@pytest.fixture
+def country(db):
+    return make_country(iso_code="KZ", name="Kazakhstan", slug="kazakhstan")
+
+
+@pytest.fixture
+def project(country):
+    return make_project(title="Prison monitoring XX-TEST", countries=[country], eu_contribution_eur=1000)
+
+
+def queued():
+    return DBTaskResult.objects.ready().filter(task_path__endswith="content_refresh.refresh_content").count()
+
+
+def run_worker():
+    """What `manage.py db_worker` does, once for every waiting task, inside the test's transaction."""
+    for result in DBTaskResult.objects.ready():
+        result.task.call(*result.task_result.args, **result.task_result.kwargs)
+        DBTaskResult.objects.filter(pk=result.pk).delete()
+
+
+def save(callbacks, record, **changes):
+    """Save `record` with `changes` and commit (run what waits for the commit)."""
+    with callbacks(execute=True):
+        for field, value in changes.items():
+            setattr(record, field, value)
+        record.save()
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def stored_content(view_class, record=None):
+    key = f"portal:value:page-content:en:{view_class.__name__}:{record.pk if record else ''}"
+    entry = cache.get(key)
+    return None if entry is None else entry[1]
+
+
+def fresh_content(view_class, record=None):
+    view = view_class()
+    view.object = record
+    with translation.override("en"):
+        return view.render_content()
+
+
+def test_an_edit_queues_one_refresh_however_many_records_it_saves(
+    refreshing, project, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        project.eu_contribution_eur = 2500
+        project.save()
+        project.topics.set([])
+        project.countries.set(project.countries.all())
+    assert queued() == 1
+    save(django_capture_on_commit_callbacks, project, title="Prison monitoring XX-TEST again")
+    assert queued() == 1  # one is waiting: a second would find nothing more to do
+
+
+def test_after_the_refresh_the_home_and_country_pages_are_stored_as_the_edit_left_them(
+    refreshing, client, country, project, django_capture_on_commit_callbacks
+):
+    client.get("/en/")  # stored before the edit
+    save(django_capture_on_commit_callbacks, project, eu_contribution_eur=2500)
+    before_refresh, _page = queries(client, "/en/")
+    cache.clear()
+    save(django_capture_on_commit_callbacks, project, eu_contribution_eur=3500)
+
+    run_worker()
+
+    after_refresh, page = queries(client, "/en/")
+    assert after_refresh == 0 < before_refresh  # the content and every figure in it were stored
+    assert "€3,500" in page and "€2,500" not in page
+    assert stored_content(HomeView) == fresh_content(HomeView)
+    country = CountryDetailView().get_queryset().get(pk=country.pk)
+    assert stored_content(CountryDetailView, country) == fresh_content(CountryDetailView, country)
+    assert cache.get("portal:value:page-content:ru:HomeView:") is not None  # every language
+    assert queued() == 0
+
+
+def test_the_refresh_stores_nothing_of_a_draft(refreshing, country, project, django_capture_on_commit_callbacks):
+    draft_country = make_country(iso_code="TM", name="Draft country XX-DRAFT", publication_status=DRAFT)
+    draft = make_project(
+        title="Draft project XX-DRAFT", countries=[country], eu_contribution_eur=987654, publication_status=DRAFT
+    )
+    save(django_capture_on_commit_callbacks, draft, eu_contribution_eur=987655)
+    run_worker()
+    home = stored_content(HomeView)
+    assert "XX-DRAFT" not in home and "987,65" not in home
+    assert stored_content(CountryDetailView, draft_country) is None
+
+
+def test_a_running_refresh_lets_the_next_edit_queue_another(refreshing, project, django_capture_on_commit_callbacks):
+    save(django_capture_on_commit_callbacks, project, eu_contribution_eur=2500)
+    result = DBTaskResult.objects.ready().get()
+    cache.delete(QUEUED_KEY)  # as the task does first
+    save(django_capture_on_commit_callbacks, project, eu_contribution_eur=3500)
+    assert queued() == 2
+    result.delete()
+
+
+def test_without_a_shared_cache_no_refresh_is_queued(settings, project, django_capture_on_commit_callbacks):
+    settings.REFRESH_CONTENT_AFTER_EDITS = False
+    cache.clear()
+    save(django_capture_on_commit_callbacks, project, eu_contribution_eur=2500)
+    assert queued() == 0
