@@ -1,5 +1,5 @@
-# Sourced by bench/run.sh and bench/after_edit.sh: a throwaway PostgreSQL 15 (port $1, removed on
-# exit) with the settings of a deployed server, migrated, with the real data.
+# Sourced by bench/run.sh, bench/after_edit.sh and bench/long_tail.sh: a throwaway PostgreSQL 15
+# (port $1, removed on exit) with the settings of a deployed server, migrated, with the real data.
 # A bigger working memory than the throwaway defaults: the 1M-row tables should fit in cache; and
 # the planner costs of a server whose data sits in memory or on SSD (README, "Deployment"): with
 # the default random_page_cost of 4 it scans whole through tables rather than probe their indexes.

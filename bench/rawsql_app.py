@@ -1,8 +1,8 @@
 """The raw-SQL reference for the throughput benchmark: a tiny WSGI app, no Django.
 
 It answers the same pages of projects the portal's listings show (the filtered listing, the
-unfiltered first page, a deep page by keyset) as JSON, straight from psycopg, with the countries of
-the page's rows. Run it as the portal runs: `gunicorn -w 2 bench.rawsql_app:application`.
+unfiltered first page, a deep page by keyset; any filters on /page) as JSON, straight from psycopg,
+with the countries of the page's rows. Run it as the portal runs: `gunicorn -w 2 bench.rawsql_app:application`.
 Parameters come from the environment (bench/measure.py sets them): DATABASE_URL, BENCH_COUNTRY_ID,
 BENCH_TOPIC_ID, BENCH_YEAR_FROM, BENCH_YEAR_TO, BENCH_DEEP_DATE, BENCH_DEEP_ID.
 """
@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import psycopg
 
@@ -47,6 +48,9 @@ def application(environ, start_response):
     elif path == "/deep":
         after = (datetime.date.fromisoformat(os.environ["BENCH_DEEP_DATE"]), int(os.environ["BENCH_DEEP_ID"]))
         rows = page_rows(connection(), 50, after=after)
+    elif path == "/page":  # any filters, as bench/long_tail.py asks: ?limit=50&country_id=3&year_from=2010
+        query = {key: int(values[0]) for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        rows = page_rows(connection(), query.pop("limit", 50), **query)
     else:
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found"]
