@@ -25,9 +25,20 @@ def _sourced(record, sources):
     return record
 
 
+# The codes tests give their countries: a generated code is never one of them, or a test that
+# makes one of these after a generated one would fail, or not, with the order of the tests.
+NAMED_CODES = {"KZ", "KG", "TJ", "TM", "UZ", "AQ", "XK", "XX", "ZZ"}
+
+
+def generated_code():
+    while True:
+        n = next(_numbers)
+        if (code := f"{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}") not in NAMED_CODES:
+            return code
+
+
 def make_country(iso_code=None, sources=None, **fields):
-    n = next(_numbers)
-    iso_code = iso_code or f"{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}"
+    iso_code = iso_code or generated_code()
     fields.setdefault("name", f"Country {iso_code}")
     fields.setdefault("slug", f"country-{iso_code.lower()}")
     fields.setdefault("publication_status", PUBLISHED)
