@@ -267,7 +267,7 @@ AGGREGATE_CACHE_TIMEOUT = env_int("AGGREGATE_CACHE_TIMEOUT", 3600 if REDIS_URL e
 # without Redis each worker would keep its own copies, and a page listing a record unpublished
 # meanwhile could be served by another worker until AGGREGATE_CACHE_TIMEOUT.
 PUBLIC_RESPONSE_CACHE = env_bool("PUBLIC_RESPONSE_CACHE", bool(REDIS_URL) or not PRODUCTION)
-# Once an edit is committed the task worker renders again the home and country pages' contents it
+# Once an edit is committed the task worker renders again the pages of aggregates' contents it
 # dropped (dialogues_portal/content_refresh.py); worth it only where the worker shares the cache.
 REFRESH_CONTENT_AFTER_EDITS = env_bool("REFRESH_CONTENT_AFTER_EDITS", bool(REDIS_URL))
 

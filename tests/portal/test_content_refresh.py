@@ -13,8 +13,9 @@ from dialogues.publishing import PublicationStatus
 from dialogues_portal.content_refresh import QUEUED_KEY
 from dialogues_portal.views.countries import CountryDetailView
 from dialogues_portal.views.home import HomeView
+from dialogues_portal.views.topics import TopicDetailView
 
-from ..factories import make_country, make_project
+from ..factories import make_country, make_project, make_topic
 
 DRAFT = PublicationStatus.DRAFT
 
@@ -33,7 +34,9 @@ def country(db):
 
 @pytest.fixture
 def project(country):
-    return make_project(title="Prison monitoring XX-TEST", countries=[country], eu_contribution_eur=1000)
+    topic = make_topic(name="Torture prevention XX-TEST")
+    title = "Prison monitoring XX-TEST"
+    return make_project(title=title, countries=[country], topics=[topic], eu_contribution_eur=1000)
 
 
 def queued():
@@ -105,6 +108,9 @@ def test_after_the_refresh_the_home_and_country_pages_are_stored_as_the_edit_lef
     assert stored_content(HomeView) == fresh_content(HomeView)
     country = CountryDetailView().get_queryset().get(pk=country.pk)
     assert stored_content(CountryDetailView, country) == fresh_content(CountryDetailView, country)
+    topic = TopicDetailView().get_queryset().get(name="Torture prevention XX-TEST")
+    assert "Prison monitoring XX-TEST" in stored_content(TopicDetailView, topic)
+    assert stored_content(TopicDetailView, topic) == fresh_content(TopicDetailView, topic)
     assert cache.get("portal:value:page-content:ru:HomeView:") is not None  # every language
     assert queued() == 0
 
