@@ -54,21 +54,24 @@ def first_after(client, url, edit, reps):
     return statistics.median(times)
 
 
-def first_after_refresh(client, url, edit, reps):
-    """(p50 ms of the first request of `url`, p50 s of the worker's refresh) when the task worker
-    has refreshed the stored contents after `edit()` (dialogues_portal/content_refresh.py; run here
-    in-process, sharing the cache as a worker does through Redis)."""
-    times, refreshes = [], []
+def first_after_refresh(client, urls, edit, reps):
+    """({url: p50 ms of its first request}, p50 s of the refresh) once the task worker has
+    refreshed the stored contents after `edit()` (dialogues_portal/content_refresh.py; run here
+    in-process, sharing the cache as a worker does through Redis): one refresh per edit, then
+    each page's first request."""
+    times, refreshes = {url: [] for url in urls}, []
     for _ in range(reps):
-        get(client, url)()
+        for url in urls:
+            get(client, url)()
         edit()
         started = time.perf_counter()
         refresh_content.call()
         refreshes.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        get(client, url)()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), statistics.median(refreshes)
+        for url in urls:
+            started = time.perf_counter()
+            get(client, url)()
+            times[url].append((time.perf_counter() - started) * 1000)
+    return {url: statistics.median(series) for url, series in times.items()}, statistics.median(refreshes)
 
 
 def cell(after, base):
@@ -107,12 +110,11 @@ def main():
     print("row: how long the worker's refresh took after each kind of edit, p50 s.\n")
     print("| Page | rendered p50 | " + " | ".join(f"after {kind}" for kind in kinds) + " |")
     print("|---|---:|" + "---:|" * len(kinds))
-    refresh_seconds = {}
+    refreshed, refresh_seconds, urls = {}, {}, [url for _name, url in pages]
+    for kind, edit in kinds.items():
+        refreshed[kind], refresh_seconds[kind] = first_after_refresh(client, urls, edit, args.reps)
     for name, url in pages:
-        cells = []
-        for kind, edit in kinds.items():
-            after, refresh_seconds[kind] = first_after_refresh(client, url, edit, args.reps)
-            cells.append(cell(after, bases[url]))
+        cells = [cell(refreshed[kind][url], bases[url]) for kind in kinds]
         print(f"| {name} | {bases[url]:.1f} | " + " | ".join(cells) + " |", flush=True)
     print("| (the worker's refresh, s) | | " + " | ".join(f"{refresh_seconds[kind]:.2f}" for kind in kinds) + " |")
 

@@ -28,6 +28,7 @@ from measure import (  # sets Django up
     redis_server,
     run_wrk,
     serve,
+    worker_peak_rss_mb,
 )
 
 from dialogues.models import Country, Topic
@@ -82,22 +83,14 @@ def weighted(paths):
     return lines
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--projects", type=int, default=100_000, help="synthetic projects to grow to")
-    parser.add_argument("--duration", type=int, default=60, help="wrk seconds per server")
-    parser.add_argument("--urls", type=int, default=DISTINCT_URLS)
-    args = parser.parse_args()
-    seconds, added = grow_to(args.projects)
-    print(f"{added:,} synthetic projects added in {seconds:.0f} s", file=sys.stderr)
-    chosen = urls(args.urls)
+def measure_long_tail(duration, out_dir, count=DISTINCT_URLS):
+    """{"portal": wrk's figures, "raw SQL": the same, "urls": count, "lines": weighted lines}."""
+    chosen = urls(count)
     portal_paths = weighted([portal for portal, _raw in chosen])
     raw_paths = weighted([raw for _portal, raw in chosen])
-    out_dir = ROOT / "bench" / "out"
-    out_dir.mkdir(exist_ok=True)
     python_bin = Path(sys.executable).parent
     base_env = {**os.environ, "WEB_CONCURRENCY": "2", "DEBUG": "False", "API_ANON_RATE": "off"}
-    results = {}
+    results = {"urls": len(chosen), "lines": len(portal_paths)}
     with open(out_dir / "gunicorn-long-tail.log", "w") as log, redis_server(out_dir) as redis_url:
         portal_env = {**base_env, "GUNICORN_BIND": f"127.0.0.1:{PORTAL_PORT}", "REDIS_URL": redis_url}
         gunicorn = [python_bin / "gunicorn", "-c", "gunicorn.conf.py", "dialogues_portal.wsgi"]
@@ -110,23 +103,41 @@ def main():
             server = serve(command, port, env, log)
             try:
                 run_wrk(port, paths, WARM_UP_SECONDS, out_dir, name=f"long-tail-warm-up-{port}")  # not counted
-                results[name] = run_wrk(port, paths, args.duration, out_dir, name=f"long-tail-{port}")
+                results[name] = run_wrk(port, paths, duration, out_dir, name=f"long-tail-{port}")
+                if name == "portal":
+                    results[name]["worker_peak_rss_mb"] = worker_peak_rss_mb(server)
             finally:
                 server.terminate()
                 server.wait(30)
-    share = results["portal"]["rps"] / results["raw SQL"]["rps"]
-    print(f"At {Project.objects.count():,} projects, {len(chosen):,} distinct listings (HTML and API),")
-    print(f"{len(portal_paths):,} weighted lines; wrk 50 connections, {args.duration} s after {WARM_UP_SECONDS} s")
+    results["ratio"] = results["portal"]["rps"] / results["raw SQL"]["rps"]
+    print(f"  long tail {results}")
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--projects", type=int, default=100_000, help="synthetic projects to grow to")
+    parser.add_argument("--duration", type=int, default=60, help="wrk seconds per server")
+    parser.add_argument("--urls", type=int, default=DISTINCT_URLS)
+    args = parser.parse_args()
+    seconds, added = grow_to(args.projects)
+    print(f"{added:,} synthetic projects added in {seconds:.0f} s", file=sys.stderr)
+    out_dir = ROOT / "bench" / "out"
+    out_dir.mkdir(exist_ok=True)
+    results = measure_long_tail(args.duration, out_dir, args.urls)
+    print(f"At {Project.objects.count():,} projects, {results['urls']:,} distinct listings (HTML and API),")
+    print(f"{results['lines']:,} weighted lines; wrk 50 connections, {args.duration} s after {WARM_UP_SECONDS} s")
     print(f"of warm-up; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n")
     print("| Server | requests | req/s | p50 ms | p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|")
-    for name, result in results.items():
+    for name in ("portal", "raw SQL"):
+        result = results[name]
         print(
             f"| {name} | {result['requests']:,} | {result['rps']:.0f} | {result['p50_ms']:.1f}"
             f" | {result['p99_ms']:.1f} | {result['errors']} |"
         )
-    met = share >= 0.5 and results["portal"]["errors"] == 0
-    print(f"\nPortal: {share:.0%} of the raw-SQL app's requests per second (target ≥50%, zero errors):")
+    met = results["ratio"] >= 0.5 and results["portal"]["errors"] == 0
+    print(f"\nPortal: {results['ratio']:.0%} of the raw-SQL app's requests per second (target ≥50%, zero errors):")
     print("**met**" if met else "**not met**")
 
 

@@ -34,7 +34,7 @@ django.setup()
 import psycopg  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, reset_queries, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from floor import page_rows  # noqa: E402
@@ -108,10 +108,17 @@ def get(client, url):
     return fetch
 
 
-def query_count(client, url):
+def captured_queries(client, url):
+    """The queries of one request. The log of queries is emptied first: it keeps at most 9,000,
+    and a capture taken once it is full counts none."""
+    reset_queries()
     with CaptureQueriesContext(connection) as queries:
         get(client, url)()
-    return len(queries)
+    return queries.captured_queries
+
+
+def query_count(client, url):
+    return len(captured_queries(client, url))
 
 
 # --- data -----------------------------------------------------------------------------------------
@@ -257,9 +264,78 @@ def measure_size(size, args, admin):
         print(
             f"  {name:18} p50 {timing['p50']:8.2f} ms  rendered {rendered_p50:7.2f} cold {results[-1]['cold_p50']:8.2f}"
         )
+    admin_rows = measure_admin(staff, floor_connection, args.admin_reps)
     floor_connection.close()
     spread_warm_rounds(public, results, args)
-    return {"size": size, "results": results, "search_index": search_index_ratio(args), "deep": deep}
+    return {
+        "size": size,
+        "results": results,
+        "search_index": search_index_ratio(args),
+        "deep": deep,
+        "admin": admin_rows,
+        "after_edit": measure_after_edit(public, country, topic, args.after_edit_reps),
+    }
+
+
+def measure_admin(staff, floor_connection, reps):
+    """[{name, url, p50, floor_p50, queries}]: each changelist of bench/admin_figures.py beside its
+    page query sent again through psycopg, and a project's change form."""
+    from admin_figures import changelists, page_query
+
+    rows = []
+    for name, url, model in changelists():
+        get(staff, url)()
+        captured = captured_queries(staff, url)
+        sql = page_query(captured, model)
+
+        def floor(sql=sql):
+            with floor_connection.cursor() as cursor:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+        rows.append(
+            {
+                "name": name,
+                "url": url,
+                "p50": timed(get(staff, url), reps, 1)["p50"],
+                "floor_p50": timed(floor, reps * 4, 2)["p50"],
+                "queries": len(captured),
+            }
+        )
+        print(f"  admin {name:32} p50 {rows[-1]['p50']:8.2f} ms  floor {rows[-1]['floor_p50']:6.2f}")
+    project = Project.objects.published().filter(topics__isnull=False).order_by("pk").first()
+    url = f"/admin/funding/project/{project.pk}/change/"
+    get(staff, url)()
+    queries = query_count(staff, url)
+    rows.append({"name": "Project change form", "url": url, "p50": timed(get(staff, url), reps, 1)["p50"]})
+    rows[-1]["queries"] = queries
+    print(f"  admin project change form p50 {rows[-1]['p50']:8.2f} ms, {queries} queries")
+    return rows
+
+
+def measure_after_edit(client, country, topic, reps):
+    """The first request of the home, a country and a topic page after an editor saves a round or
+    a project: right after the save (bench/after_edit.py), and once the task worker's refresh
+    (dialogues_portal/content_refresh.py, run here in-process as a worker shares the cache through
+    Redis) has stored the pages again; that refresh timed once per edit for all the pages."""
+    from after_edit import edits, first_after, first_after_refresh
+
+    pages = [
+        ("Home page", "/en/"),
+        ("Country page", f"/en/countries/{country.slug}/"),
+        ("Topic page", f"/en/topics/{topic.slug}/"),
+    ]
+    kinds = {kind: edit for kind, edit in edits().items() if kind in ("a round", "a project")}
+    rows = {name: {"name": name, "rendered_p50": rendered(client, url, 10, 2)[0], "after": {}} for name, url in pages}
+    for kind, edit in kinds.items():
+        for name, url in pages:
+            rows[name]["after"][kind] = {"right_after": first_after(client, url, edit, reps)}
+        refreshed, refresh_s = first_after_refresh(client, [url for _name, url in pages], edit, reps)
+        for name, url in pages:
+            after = rows[name]["after"][kind]
+            after["refreshed"], after["refresh_s"] = refreshed[url], refresh_s
+            print(f"  after {kind}, {name}: {after}")
+    return list(rows.values())
 
 
 def spread_warm_rounds(client, results, args):
@@ -290,7 +366,7 @@ def search_index_ratio(args):
         # the search's ranking query itself (the portal caches its ids: dialogues/search.py)
         query = search_query(text)
         matches = Project.objects.published().alias(matched_document=StoredSearchDocument())
-        queryset = ranking(matches.filter(matched_document=query), query)[:API_PAGE]
+        queryset = ranking(matches.filter(matched_document=query), query, StoredSearchDocument())[:API_PAGE]
         sql, params = queryset.query.sql_with_params()
 
         def run(sql=sql, params=params):
@@ -335,12 +411,41 @@ def export_child(url):
     sampler.start()
     started = time.perf_counter()
     response = client.get(url)
-    lines = sum(chunk.count(b"\n") for chunk in response.streaming_content)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {url} answered {response.status_code}")
+    body = response.streaming_content if response.streaming else [response.content]
+    lines = sum(chunk.count(b"\n") for chunk in body)
     elapsed = time.perf_counter() - started
     done.set()
     sampler.join()
     rows = lines - 1  # the header
     print(json.dumps({"rows": rows, "seconds": elapsed, "rss_growth_mb": peak[0] - baseline, "peak_rss_mb": peak[0]}))
+
+
+def measure_memory(size_result):
+    """The peak RSS of a fresh process serving one request (after one uncounted request of the
+    listing), for the requests that read most rows: deep pages, searches, exports, the stories."""
+    country = Country.objects.published().get(iso_code="KZ")
+    cursor = deep_cursor(size_result["deep"])
+    query, _rows = export_filter(country)
+    urls = [
+        ("HTML deep page", f"/en/funding/projects/?after={cursor}"),
+        ("API deep page", f"/api/v1/projects/?cursor=n{cursor}"),
+        ("HTML search", f"/en/funding/projects/?q={SEARCH_TEXT}"),
+        ("API search", f"/api/v1/projects/?q={SEARCH_TEXT}"),
+        ("CSV export", f"/en/funding/projects/export.csv?{query}"),
+        ("JSON export", f"/en/funding/projects/export.json?{query}"),
+        ("Country page, cold", f"/en/countries/{country.slug}/"),
+        ("Home page, cold", "/en/"),
+    ]
+    rows = []
+    for name, url in urls:
+        output = subprocess.run(
+            [sys.executable, __file__, "--export-child", url], check=True, capture_output=True, text=True
+        ).stdout
+        rows.append({"name": name, "url": url, **json.loads(output.strip().splitlines()[-1])})
+        print(f"  memory {name}: peak RSS {rows[-1]['peak_rss_mb']:.0f} MB (+{rows[-1]['rss_growth_mb']:.1f})")
+    return rows
 
 
 def measure_export():
@@ -429,6 +534,17 @@ def run_wrk(port, paths, duration, out_dir, name=None):
     }
 
 
+def worker_peak_rss_mb(master):
+    """The largest peak RSS (VmHWM) among the gunicorn master's workers: what the requests of
+    the run cost the worker at most."""
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
+    return max(peaks)
+
+
 def to_ms(text):
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
@@ -491,6 +607,7 @@ def measure_throughput(size_result, duration, out_dir):
         try:
             run_wrk(PORTAL_PORT, portal_paths, WARM_UP_SECONDS, out_dir, name="warm-up")  # not counted
             results["portal"] = run_wrk(PORTAL_PORT, portal_paths, duration, out_dir)
+            results["portal"]["worker_peak_rss_mb"] = worker_peak_rss_mb(portal)
         finally:
             portal.terminate()
             portal.wait(30)
@@ -534,6 +651,98 @@ def machine():
 
 def mark(ok):
     return "**met**" if ok else "**not met**"
+
+
+def admin_table(result):
+    if not result.get("admin"):
+        return []
+    lines = [
+        f"Admin at {result['size']:,} projects (as a superuser; floor: the changelist's own query for its",
+        "page of rows, sent again through psycopg):",
+        "",
+        "| Admin page | p50 ms | floor p50 ms | x floor | queries |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in result["admin"]:
+        floor = row.get("floor_p50")
+        floor_cells = f"{floor:.2f} | {row['p50'] / floor:.0f}" if floor else " | "
+        lines.append(f"| {row['name']} | {row['p50']:.1f} | {floor_cells} | {row['queries']} |")
+    return [*lines, ""]
+
+
+def after_edit_table(result):
+    if not result.get("after_edit"):
+        return []
+    kinds = list(result["after_edit"][0]["after"])
+    lines = [
+        f"The first request after an edit at {result['size']:,} projects, ms (x the rendered p50): right after",
+        "the editor's save, and once the task worker has stored the pages again"
+        " (dialogues_portal/content_refresh.py, run in-process; its time in brackets, s):",
+        "",
+        "| Page | rendered p50 | " + " | ".join(f"after {kind} | refreshed after {kind}" for kind in kinds) + " |",
+        "|---|---:|" + "---:|---:|" * len(kinds),
+    ]
+    for row in result["after_edit"]:
+        base, cells = row["rendered_p50"], []
+        for kind in kinds:
+            after = row["after"][kind]
+            cells.append(f"{after['right_after']:.1f} ({after['right_after'] / base:.0f}x)")
+            cells.append(f"{after['refreshed']:.1f} ({after['refreshed'] / base:.0f}x) [{after['refresh_s']:.1f} s]")
+        lines.append(f"| {row['name']} | {base:.1f} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def issue_18_targets(data, largest, smallest):
+    """The rows of the targets table for the rendered, cold, admin, long-tail and memory paths."""
+    lines = []
+    by_name = {row["name"]: row for row in largest["results"]}
+    for name, row in by_name.items():
+        if "floor_p50" not in row:
+            continue
+        limit = 3 if name.startswith("API") else 6
+        ratio = row["rendered_p50"] / row["floor_p50"]
+        lines.append(f"| {name}, rendered: ≤{limit}x floor | {ratio:.1f}x | {mark(ratio <= limit)} |")
+    for row in largest.get("after_edit", []):
+        for kind, after in row["after"].items():
+            right, refreshed = after["right_after"] / row["rendered_p50"], after["refreshed"] / row["rendered_p50"]
+            lines.append(
+                f"| {row['name']}, first request after {kind}: ≤10x its rendered p50 | {right:.0f}x right after"
+                f" the save; {refreshed:.1f}x once the worker has refreshed it ({after['refresh_s']:.1f} s later)"
+                f" | {mark(right <= 10)} (refreshed: {mark(refreshed <= 10)}) |"
+            )
+    small_admin = {row["name"]: row for row in smallest.get("admin", [])}
+    for row in largest.get("admin", []):
+        if row.get("floor_p50"):
+            ratio = row["p50"] / row["floor_p50"]
+            measured = f"{ratio:.0f}x ({row['p50']:.0f} ms)"
+            lines.append(f"| Admin, {row['name']}: ≤10x floor | {measured} | {mark(ratio <= 10)} |")
+        elif row["name"] in small_admin:
+            before = small_admin[row["name"]]["queries"]
+            lines.append(
+                f"| Admin, {row['name']}: a fixed number of queries | {before} → {row['queries']}"
+                f" | {mark(row['queries'] <= before)} |"
+            )
+    if data.get("long_tail"):
+        t = data["long_tail"]
+        p, r = t["portal"], t["raw SQL"]
+        lines.append(
+            f"| Long tail ({t['urls']:,} distinct listings, Zipf-like): ≥50% of the raw-SQL app's req/s, zero"
+            f" errors | portal {p['rps']:.0f} req/s (p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms,"
+            f" {p['errors']} errors in {p['requests']:,}); raw SQL {r['rps']:.0f} req/s (p99 {r['p99_ms']:.1f} ms):"
+            f" {100 * t['ratio']:.0f}% | {mark(t['ratio'] >= 0.5 and p['errors'] == 0)} |"
+        )
+    if data.get("long_tail", {}).get("portal", {}).get("worker_peak_rss_mb"):
+        peak = data["long_tail"]["portal"]["worker_peak_rss_mb"]
+        lines.append(
+            f"| Memory: a gunicorn worker's peak RSS ≤100 MB over the long-tail run | {peak:.0f} MB"
+            f" | {mark(peak <= 100)} |"
+        )
+    for row in data.get("memory", []):
+        lines.append(
+            f"| Memory, {row['name']}: ≤100 MB peak RSS of a fresh process serving it | {row['peak_rss_mb']:.0f} MB"
+            f" (+{row['rss_growth_mb']:.1f} MB during the request) | {mark(row['peak_rss_mb'] <= 100)} |"
+        )
+    return lines
 
 
 def report(data):
@@ -611,6 +820,8 @@ def report(data):
                 f" {result['generation_seconds']:.0f} s."
             )
         lines.append("")
+        lines += admin_table(result)
+        lines += after_edit_table(result)
     # targets
     by_name = {row["name"]: row for row in largest["results"]}
     small = {row["name"]: row for row in smallest["results"]}
@@ -672,6 +883,12 @@ def report(data):
             f" in {p['requests']:,}); raw SQL {r['rps']:.0f} req/s (p99 {r['p99_ms']:.1f} ms, {r['errors']} errors):"
             f" {100 * t['ratio']:.0f}% | {mark(t['ratio'] >= 0.3 and p['errors'] == 0)} |"
         )
+        if p.get("worker_peak_rss_mb"):
+            lines.append(
+                f"| Memory: a gunicorn worker's peak RSS ≤100 MB over the throughput run"
+                f" | {p['worker_peak_rss_mb']:.0f} MB | {mark(p['worker_peak_rss_mb'] <= 100)} |"
+            )
+    lines += issue_18_targets(data, largest, smallest)
     total = sum(s.get("generation_seconds") or 0 for s in sizes)
     generated = sum(s.get("generated") or 0 for s in sizes)
     lines.append(
@@ -687,6 +904,7 @@ def main():
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--reps", type=int, default=40)
     parser.add_argument("--admin-reps", type=int, default=5)
+    parser.add_argument("--after-edit-reps", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--duration", type=int, default=60, help="wrk seconds per server")
     parser.add_argument("--no-throughput", action="store_true")
@@ -720,8 +938,12 @@ def main():
         result["export"] = measure_export()
         data["sizes"].append(result)
         (out_dir / "results.json").write_text(json.dumps(data, default=str, indent=1))
+    data["memory"] = measure_memory(data["sizes"][-1])
     if not args.no_throughput:
+        from long_tail import measure_long_tail
+
         data["throughput"] = measure_throughput(data["sizes"][-1], args.duration, out_dir)
+        data["long_tail"] = measure_long_tail(args.duration, out_dir)
     data["machine"] = machine()
     (out_dir / "results.json").write_text(json.dumps(data, default=str, indent=1))
     Path(args.output).write_text(report(data))
