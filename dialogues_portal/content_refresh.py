@@ -17,19 +17,30 @@ waiting, and the task, once started, lets the next edit queue another. On only w
 shared with the worker (Redis): a local-memory cache is the app server's own.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.tasks import task
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 QUEUED_KEY = "portal:content-refresh-queued"
 QUEUED_SECONDS = 600  # a queued task lost with its worker stops blocking new ones after this
 
 
 def queue_refresh():
-    """Queue a refresh unless one is waiting; called once an edit is committed."""
-    if settings.REFRESH_CONTENT_AFTER_EDITS and cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
+    """Queue a refresh unless one is waiting; called once an edit is committed. The edit is saved
+    whatever becomes of this: a queue that cannot be written is logged, not the editor's error."""
+    if not settings.REFRESH_CONTENT_AFTER_EDITS or not cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
+        return
+    try:
         refresh_content.enqueue()
+    except DatabaseError:
+        cache.delete(QUEUED_KEY)  # the next edit tries again
+        logger.exception("could not queue the refresh of the stored pages; their next visitors render them")
 
 
 def pages():

@@ -4,12 +4,13 @@ the edit, and nothing of a draft."""
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from dialogues.publishing import PublicationStatus
+from dialogues_portal import content_refresh
 from dialogues_portal.content_refresh import QUEUED_KEY
 from dialogues_portal.views.countries import CountryDetailView
 from dialogues_portal.views.home import HomeView
@@ -141,3 +142,19 @@ def test_without_a_shared_cache_no_refresh_is_queued(settings, project, django_c
     cache.clear()
     save(django_capture_on_commit_callbacks, project, eu_contribution_eur=2500)
     assert queued() == 0
+
+
+def test_an_edit_is_saved_when_the_refresh_cannot_be_queued(
+    refreshing, client, project, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    class Unqueueable:
+        def enqueue(self):
+            raise DatabaseError("the task table is locked")
+
+    monkeypatch.setattr(content_refresh, "refresh_content", Unqueueable())
+    save(django_capture_on_commit_callbacks, project, eu_contribution_eur=2500)
+    project.refresh_from_db()
+    assert project.eu_contribution_eur == 2500
+    assert "could not queue the refresh" in caplog.text
+    assert cache.get(QUEUED_KEY) is None  # the next edit tries again
+    assert client.get("/en/").status_code == 200
