@@ -37,6 +37,7 @@ from import_export.resources import Diff, ModelResource
 from import_export.results import RowResult
 from import_export.widgets import ForeignKeyWidget, IntegerWidget, ManyToManyWidget, Widget
 
+from dialogues_portal.content_refresh import queue_refresh
 from dialogues_portal.models import ImportStage, PendingImport
 
 from . import import_background
@@ -601,6 +602,7 @@ class PublishableResource(ModelResource):
             if self._saved and not kwargs.get("dry_run"):
                 bump_generation()  # bulk writes send no signal: the cached figures and pages go now
                 transaction.on_commit(bump_generation)  # and again once others can read the rows
+                transaction.on_commit(queue_refresh)  # then the worker stores the slow pages again
         super().after_import(dataset, result, **kwargs)
         result.typed_dates = self.typed_dates  # for the preview (templates/admin/import_export/import.html)
         result.preview_rows = [row for row in result.rows if row.diff][:PREVIEW_ROWS]

@@ -27,6 +27,7 @@ from dialogues.import_bulk import check_constraint_errors, write_history
 from dialogues.models import Country, Source
 from dialogues.partial_dates import normalise_partial_dates
 from dialogues.publishing import PublicationStatus
+from dialogues_portal.content_refresh import queue_refresh
 
 from ..models import ExchangeRate, IatiFile, Project, ProjectSourceKind, SectorTopic
 from .hierarchy import link_children
@@ -99,6 +100,7 @@ def iati_files_import(*, paths, user=None, publish=False, countries=None, sector
             written = lambda: (bump("funding"), bump("shared"))  # noqa: E731
             written()
             transaction.on_commit(written)
+            transaction.on_commit(queue_refresh)  # then the worker stores the slow pages again
     return importer.summary
 
 

@@ -15,8 +15,11 @@ from dialogues_portal.content_refresh import QUEUED_KEY
 from dialogues_portal.views.countries import CountryDetailView
 from dialogues_portal.views.home import HomeView
 from dialogues_portal.views.topics import TopicDetailView
+from funding.models import Project
 
-from ..factories import make_country, make_project, make_topic
+from ..factories import make_country, make_organisation, make_programme, make_project, make_source, make_topic
+from ..funding.test_import import project_row
+from ..spreadsheets import csv_file, import_file
 
 DRAFT = PublicationStatus.DRAFT
 
@@ -158,3 +161,19 @@ def test_an_edit_is_saved_when_the_refresh_cannot_be_queued(
     assert "could not queue the refresh" in caplog.text
     assert cache.get(QUEUED_KEY) is None  # the next edit tries again
     assert client.get("/en/").status_code == 200
+
+
+def test_a_spreadsheet_import_queues_a_refresh_too(refreshing, editor_client, django_capture_on_commit_callbacks):
+    known = {  # what tests/funding/test_import.py's rows refer to
+        "kz": make_country("KZ", slug="kazakhstan"),
+        "uz": make_country("UZ", slug="uzbekistan"),
+        "topic": make_topic(slug="torture-prevention"),
+        "programme": make_programme(slug="eidhr"),
+        "organisation": make_organisation(slug="legal-aid-centre"),
+        "source": make_source(title="EU Delegation press release, 2010"),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = import_file(editor_client, Project, csv_file([project_row(known, 1), project_row(known, 2)]))
+    assert response.status_code == 302
+    assert Project.objects.filter(title__startswith="Access to justice").count() == 2
+    assert queued() == 1
