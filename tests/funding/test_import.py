@@ -25,6 +25,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def known(db):
+    return project_references()
+
+
+def project_references():
     """The records a project row refers to, by their public identifiers."""
     return {
         "kz": make_country("KZ", slug="kazakhstan"),

@@ -17,8 +17,8 @@ from dialogues_portal.views.home import HomeView
 from dialogues_portal.views.topics import TopicDetailView
 from funding.models import Project
 
-from ..factories import make_country, make_organisation, make_programme, make_project, make_source, make_topic
-from ..funding.test_import import project_row
+from ..factories import make_country, make_project, make_topic
+from ..funding.test_import import project_references, project_row
 from ..spreadsheets import csv_file, import_file
 
 DRAFT = PublicationStatus.DRAFT
@@ -164,14 +164,7 @@ def test_an_edit_is_saved_when_the_refresh_cannot_be_queued(
 
 
 def test_a_spreadsheet_import_queues_a_refresh_too(refreshing, editor_client, django_capture_on_commit_callbacks):
-    known = {  # what tests/funding/test_import.py's rows refer to
-        "kz": make_country("KZ", slug="kazakhstan"),
-        "uz": make_country("UZ", slug="uzbekistan"),
-        "topic": make_topic(slug="torture-prevention"),
-        "programme": make_programme(slug="eidhr"),
-        "organisation": make_organisation(slug="legal-aid-centre"),
-        "source": make_source(title="EU Delegation press release, 2010"),
-    }
+    known = project_references()
     with django_capture_on_commit_callbacks(execute=True):
         response = import_file(editor_client, Project, csv_file([project_row(known, 1), project_row(known, 2)]))
     assert response.status_code == 302
