@@ -12,23 +12,15 @@ of the test suite.
 
 import argparse
 import itertools
-import os
 import random
 import sys
 import time
-from pathlib import Path
 
 from measure import (  # sets Django up
-    PORTAL_PORT,
-    RAW_PORT,
     ROOT,
     WARM_UP_SECONDS,
     grow_to,
-    psycopg_dsn,
-    redis_server,
-    run_wrk,
-    serve,
-    worker_peak_rss_mb,
+    load_portal_and_raw,
 )
 
 from dialogues.models import Country, Topic
@@ -84,32 +76,12 @@ def weighted(paths):
 
 
 def measure_long_tail(duration, out_dir, count=DISTINCT_URLS):
-    """{"portal": wrk's figures, "raw SQL": the same, "urls": count, "lines": weighted lines}."""
+    """load_portal_and_raw()'s figures for `count` listings, with "urls" and "lines" (weighted)."""
     chosen = urls(count)
     portal_paths = weighted([portal for portal, _raw in chosen])
     raw_paths = weighted([raw for _portal, raw in chosen])
-    python_bin = Path(sys.executable).parent
-    base_env = {**os.environ, "WEB_CONCURRENCY": "2", "DEBUG": "False", "API_ANON_RATE": "off"}
-    results = {"urls": len(chosen), "lines": len(portal_paths)}
-    with open(out_dir / "gunicorn-long-tail.log", "w") as log, redis_server(out_dir) as redis_url:
-        portal_env = {**base_env, "GUNICORN_BIND": f"127.0.0.1:{PORTAL_PORT}", "REDIS_URL": redis_url}
-        gunicorn = [python_bin / "gunicorn", "-c", "gunicorn.conf.py", "dialogues_portal.wsgi"]
-        raw_env = {**base_env, "BENCH_PSYCOPG_DSN": psycopg_dsn()}
-        raw_app = [python_bin / "gunicorn", "-w", "2", "-b", f"127.0.0.1:{RAW_PORT}", "bench.rawsql_app:application"]
-        for name, command, port, env, paths in (
-            ("portal", gunicorn, PORTAL_PORT, portal_env, portal_paths),
-            ("raw SQL", raw_app, RAW_PORT, raw_env, raw_paths),
-        ):
-            server = serve(command, port, env, log)
-            try:
-                run_wrk(port, paths, WARM_UP_SECONDS, out_dir, name=f"long-tail-warm-up-{port}")  # not counted
-                results[name] = run_wrk(port, paths, duration, out_dir, name=f"long-tail-{port}")
-                if name == "portal":
-                    results[name]["worker_peak_rss_mb"] = worker_peak_rss_mb(server)
-            finally:
-                server.terminate()
-                server.wait(30)
-    results["ratio"] = results["portal"]["rps"] / results["raw SQL"]["rps"]
+    results = load_portal_and_raw(portal_paths, raw_paths, duration, out_dir, "long-tail")
+    results.update(urls=len(chosen), lines=len(portal_paths))
     print(f"  long tail {results}")
     return results
 
@@ -130,7 +102,7 @@ def main():
     print(f"of warm-up; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n")
     print("| Server | requests | req/s | p50 ms | p99 ms | errors |")
     print("|---|---:|---:|---:|---:|---:|")
-    for name in ("portal", "raw SQL"):
+    for name in ("portal", "raw"):
         result = results[name]
         print(
             f"| {name} | {result['requests']:,} | {result['rps']:.0f} | {result['p50_ms']:.1f}"

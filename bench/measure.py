@@ -584,12 +584,7 @@ def measure_throughput(size_result, duration, out_dir):
         + [f"/en/funding/projects/{pk}/" for pk in ids]
     )
     raw_paths = ["/filtered"] * 3 + ["/unfiltered"] * 2 + ["/deep"]
-    python_bin = Path(sys.executable).parent
-    base_env = {**os.environ, "WEB_CONCURRENCY": "2", "DEBUG": "False", "API_ANON_RATE": "off"}
-    portal_env = {**base_env, "GUNICORN_BIND": f"127.0.0.1:{PORTAL_PORT}"}
     raw_env = {
-        **base_env,
-        "BENCH_PSYCOPG_DSN": psycopg_dsn(),
         "BENCH_COUNTRY_ID": str(country.pk),
         "BENCH_TOPIC_ID": str(topic.pk),
         "BENCH_YEAR_FROM": str(year_from),
@@ -597,34 +592,47 @@ def measure_throughput(size_result, duration, out_dir):
         "BENCH_DEEP_DATE": size_result["deep"][0].isoformat(),
         "BENCH_DEEP_ID": str(size_result["deep"][1]),
     }
-    results = {}
-    with open(out_dir / "gunicorn.log", "w") as log, redis_server(out_dir) as redis_url:
-        # as deployed (README, "Deployment"): the workers share their cache through Redis
-        portal_env["REDIS_URL"] = redis_url
-        portal = serve(
-            [python_bin / "gunicorn", "-c", "gunicorn.conf.py", "dialogues_portal.wsgi"], PORTAL_PORT, portal_env, log
-        )
-        try:
-            run_wrk(PORTAL_PORT, portal_paths, WARM_UP_SECONDS, out_dir, name="warm-up")  # not counted
-            results["portal"] = run_wrk(PORTAL_PORT, portal_paths, duration, out_dir)
-            results["portal"]["worker_peak_rss_mb"] = worker_peak_rss_mb(portal)
-        finally:
-            portal.terminate()
-            portal.wait(30)
-        raw = serve(
-            [python_bin / "gunicorn", "-w", "2", "-b", f"127.0.0.1:{RAW_PORT}", "bench.rawsql_app:application"],
-            RAW_PORT,
-            raw_env,
-            log,
-        )
-        try:
-            run_wrk(RAW_PORT, raw_paths, WARM_UP_SECONDS, out_dir, name="warm-up-raw")
-            results["raw"] = run_wrk(RAW_PORT, raw_paths, duration, out_dir)
-        finally:
-            raw.terminate()
-            raw.wait(30)
-    results["ratio"] = results["portal"]["rps"] / results["raw"]["rps"]
+    results = load_portal_and_raw(portal_paths, raw_paths, duration, out_dir, "throughput", raw_env)
     print(f"  throughput portal {results['portal']} raw {results['raw']}")
+    return results
+
+
+def load_portal_and_raw(portal_paths, raw_paths, duration, out_dir, label, raw_env=None):
+    """wrk's figures for the portal (gunicorn, 2 workers sharing a throwaway Redis, as deployed:
+    README, "Deployment"; with its workers' peak RSS) under `portal_paths`, then for the raw-SQL
+    app under `raw_paths`, each after WARM_UP_SECONDS of uncounted load; and the ratio of their
+    requests per second. `raw_env`: the raw app's parameters beyond its database."""
+    python_bin = Path(sys.executable).parent
+    base_env = {**os.environ, "WEB_CONCURRENCY": "2", "DEBUG": "False", "API_ANON_RATE": "off"}
+    results = {}
+    with open(out_dir / f"gunicorn-{label}.log", "w") as log, redis_server(out_dir) as redis_url:
+        servers = (
+            (
+                "portal",
+                [python_bin / "gunicorn", "-c", "gunicorn.conf.py", "dialogues_portal.wsgi"],
+                PORTAL_PORT,
+                {**base_env, "GUNICORN_BIND": f"127.0.0.1:{PORTAL_PORT}", "REDIS_URL": redis_url},
+                portal_paths,
+            ),
+            (
+                "raw",
+                [python_bin / "gunicorn", "-w", "2", "-b", f"127.0.0.1:{RAW_PORT}", "bench.rawsql_app:application"],
+                RAW_PORT,
+                {**base_env, "BENCH_PSYCOPG_DSN": psycopg_dsn(), **(raw_env or {})},
+                raw_paths,
+            ),
+        )
+        for name, command, port, env, paths in servers:
+            server = serve(command, port, env, log)
+            try:
+                run_wrk(port, paths, WARM_UP_SECONDS, out_dir, name=f"{label}-warm-up-{name}")  # not counted
+                results[name] = run_wrk(port, paths, duration, out_dir, name=f"{label}-{name}")
+                if name == "portal":
+                    results[name]["worker_peak_rss_mb"] = worker_peak_rss_mb(server)
+            finally:
+                server.terminate()
+                server.wait(30)
+    results["ratio"] = results["portal"]["rps"] / results["raw"]["rps"]
     return results
 
 
@@ -651,6 +659,16 @@ def machine():
 
 def mark(ok):
     return "**met**" if ok else "**not met**"
+
+
+def load_figures(t):
+    """A load run's cell: load_portal_and_raw()'s figures of both servers and their ratio."""
+    p, r = t["portal"], t["raw"]
+    return (
+        f"portal {p['rps']:.0f} req/s (p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms, {p['errors']} errors"
+        f" in {p['requests']:,}); raw SQL {r['rps']:.0f} req/s (p99 {r['p99_ms']:.1f} ms, {r['errors']} errors):"
+        f" {100 * t['ratio']:.0f}%"
+    )
 
 
 def admin_table(result):
@@ -724,12 +742,9 @@ def issue_18_targets(data, largest, smallest):
             )
     if data.get("long_tail"):
         t = data["long_tail"]
-        p, r = t["portal"], t["raw SQL"]
         lines.append(
             f"| Long tail ({t['urls']:,} distinct listings, Zipf-like): ≥50% of the raw-SQL app's req/s, zero"
-            f" errors | portal {p['rps']:.0f} req/s (p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms,"
-            f" {p['errors']} errors in {p['requests']:,}); raw SQL {r['rps']:.0f} req/s (p99 {r['p99_ms']:.1f} ms):"
-            f" {100 * t['ratio']:.0f}% | {mark(t['ratio'] >= 0.5 and p['errors'] == 0)} |"
+            f" errors | {load_figures(t)} | {mark(t['ratio'] >= 0.5 and t['portal']['errors'] == 0)} |"
         )
     if data.get("long_tail", {}).get("portal", {}).get("worker_peak_rss_mb"):
         peak = data["long_tail"]["portal"]["worker_peak_rss_mb"]
@@ -879,12 +894,10 @@ def report(data):
         )
     if data.get("throughput"):
         t = data["throughput"]
-        p, r = t["portal"], t["raw"]
+        p = t["portal"]
         lines.append(
             f"| Throughput ≥30% of the raw-SQL view, zero errors (wrk, 50 connections, {data['duration']} s)"
-            f" | portal {p['rps']:.0f} req/s (p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms, {p['errors']} errors"
-            f" in {p['requests']:,}); raw SQL {r['rps']:.0f} req/s (p99 {r['p99_ms']:.1f} ms, {r['errors']} errors):"
-            f" {100 * t['ratio']:.0f}% | {mark(t['ratio'] >= 0.3 and p['errors'] == 0)} |"
+            f" | {load_figures(t)} | {mark(t['ratio'] >= 0.3 and p['errors'] == 0)} |"
         )
         if p.get("worker_peak_rss_mb"):
             lines.append(
