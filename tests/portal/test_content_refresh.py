@@ -19,6 +19,7 @@ from funding.models import Project
 
 from ..factories import make_country, make_project, make_topic
 from ..funding.test_import import project_references, project_row
+from ..funding.test_import_background import run_worker
 from ..spreadsheets import csv_file, import_file
 
 DRAFT = PublicationStatus.DRAFT
@@ -45,13 +46,6 @@ def project(country):
 
 def queued():
     return DBTaskResult.objects.ready().filter(task_path__endswith="content_refresh.refresh_content").count()
-
-
-def run_worker():
-    """What `manage.py db_worker` does, once for every waiting task, inside the test's transaction."""
-    for result in DBTaskResult.objects.ready():
-        result.task.call(*result.task_result.args, **result.task_result.kwargs)
-        DBTaskResult.objects.filter(pk=result.pk).delete()
 
 
 def save(callbacks, record, **changes):
