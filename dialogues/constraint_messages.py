@@ -166,6 +166,17 @@ MESSAGES = {
         _("An import run by the worker names its model, resource, format, rows and uploader."),
     ),
     "iatiupload_stage_valid": ("stage", _("Choose one of the stages an import goes through.")),
+    # the known contribution's cells, computed from the records (funding/contribution_cells.py)
+    "contributioncell_one_per_key": (
+        "scope",
+        _("This scope, programme and year have their figures."),
+    ),
+    "contributioncell_not_empty": ("projects", _("A stored figure counts at least one call or project.")),
+    "contributioncell_iati_counted": (
+        "projects_iati",
+        _("IATI activities counted are projects counted."),
+    ),
+    "contributionledger_single_row": ("built", _("The contribution's figures have one record of their state.")),
 }
 # django-modeltranslation copies a uniqueness over a translated field once per language ("-en", "-ru")
 for _name, (_field, _message) in list(MESSAGES.items()):

@@ -15,6 +15,7 @@ from django.db.models import BooleanField, CheckConstraint, Q, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.sql import Query
+from django.dispatch import Signal
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_m2m_field_name
@@ -23,6 +24,11 @@ from .constraint_messages import MESSAGES, NON_FIELD_ERRORS
 from .history import has_history
 
 MAX_PARAMETERS = 65_535  # where the database states no limit of its own (SQLite does: 32,766)
+
+# Sent (sender: the model) once records of a model were written in bulk, as no save or delete
+# signal tells of them: in the writes' transaction, so that what a receiver keeps of them (the
+# known contribution's cells, funding/contribution_cells.py) is written or rolled back with them.
+written_in_bulk = Signal()
 
 
 def check_constraint_errors(model, instances, excludes):

@@ -44,7 +44,7 @@ from . import import_background
 from .cache import bump_generation
 from .constraint_messages import constraint_errors
 from .history import REASON_LENGTH
-from .import_bulk import check_constraint_errors, write_history, write_many_to_many
+from .import_bulk import check_constraint_errors, write_history, write_many_to_many, written_in_bulk
 from .partial_dates import DatePrecision, PartialDate, normalise_partial_dates, parse_partial_date
 from .plain_text import validate_plain_text
 from .publishing import PublicationStatus
@@ -600,6 +600,7 @@ class PublishableResource(ModelResource):
             write_many_to_many(model, self._saved, chosen)
             write_history(model, self._saved, user=self._user, reason=self._change_reason[:REASON_LENGTH])
             if self._saved and not kwargs.get("dry_run"):
+                written_in_bulk.send(sender=model)
                 bump_generation()  # bulk writes send no signal: the cached figures and pages go now
                 transaction.on_commit(bump_generation)  # and again once others can read the rows
                 transaction.on_commit(queue_refresh)  # then the worker stores the slow pages again

@@ -3,13 +3,14 @@ first visitor after it does not wait for them.
 
 An edit drops every cached value that read its kind of record (dialogues/cache.py). Most pages
 recompute what they need in milliseconds; the pages of aggregates (the home page, each country's
-and topic's story, the overviews) cost tens of queries each, and the home and country pages the
-known EU contribution over every published project (funding/aggregates.py), seconds at a million
-projects. So once an edit is committed, a task renders those pages' contents in every language and
-stores them (CachedContentMixin.store_content), as their next request would have: from the
-committed rows, each under the generations current just before it is computed, so nothing stored
-is older than the edit; a visitor who comes while it works on their page waits for that value
-instead of computing it too (dialogues/cache.py, compute_once).
+and topic's story, the overviews) cost tens of queries each, hundreds of milliseconds at a million
+projects (the known EU contribution is read from cells each edit keeps up to date,
+funding/contribution_cells.py, but the counts and tables around it are computed). So once an edit
+is committed, a task renders those pages' contents in every language and stores them
+(CachedContentMixin.store_content), as their next request would have: from the committed rows,
+each under the generations current just before it is computed, so nothing stored is older than
+the edit; a visitor who comes while it works on their page waits for that value instead of
+computing it too (dialogues/cache.py, compute_once).
 
 A burst of edits (a form saving a record, its citations and its many-to-many fields; an editor
 saving one record after another) queues one task at a time: a task is queued unless one is already

@@ -417,6 +417,50 @@ class FundingFigure(PublishableModel):
         return self.statement
 
 
+class ContributionCell(models.Model):
+    """One cell of the known EU contribution (funding/aggregates.py: rule_cells): what the
+    published records of one scope, programme and year add to it. Kept up to date in the
+    transaction of each edit (funding/contribution_cells.py), so that the figure after an edit
+    reads a few thousand cells instead of grouping every project again. Plain numbers, not foreign
+    keys: 0 is the overall scope, a programme no source names, a record without a year."""
+
+    scope = models.PositiveIntegerField()  # a country's id; 0: every country
+    programme = models.PositiveIntegerField()  # a programme's id; 0: not stated
+    year = models.PositiveIntegerField()  # 0: no year
+    amount_eur = models.DecimalField(max_digits=20, decimal_places=2)
+    calls = models.PositiveIntegerField()
+    projects = models.PositiveIntegerField()
+    projects_iati = models.PositiveIntegerField()
+    projects_amount_unknown = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "programme", "year"], name="contributioncell_one_per_key"),
+            models.CheckConstraint(
+                condition=Q(calls__gt=0) | Q(projects__gt=0) | Q(projects_amount_unknown__gt=0),
+                name="contributioncell_not_empty",
+            ),
+            models.CheckConstraint(condition=Q(projects_iati__lte=F("projects")), name="contributioncell_iati_counted"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope}/{self.programme}/{self.year}: {self.amount_eur}"
+
+
+class ContributionLedger(models.Model):
+    """One row: whether the ContributionCell rows are the rule's figures for the records as they
+    are (`built`). Edits lock it while they adjust the cells; a write that cannot say what it
+    changed (a bulk write, a deletion, a migration) clears it, and the next reader rebuilds them."""
+
+    built = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="contributionledger_single_row")]
+
+    def __str__(self):
+        return "built" if self.built else "to rebuild"
+
+
 # the IATI side tables (money as stated, rates, sector mapping, imported files): funding/iati/models.py
 from .iati.models import (  # noqa: E402
     ExchangeRate,
@@ -431,6 +475,8 @@ from .iati.models import (  # noqa: E402
 
 __all__ = [
     "Call",
+    "ContributionCell",
+    "ContributionLedger",
     "ExchangeRate",
     "FundingFigure",
     "IatiBudget",

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from dialogues.cache import bump
 from dialogues.constraint_messages import MESSAGES
 from dialogues.history import REASON_LENGTH
-from dialogues.import_bulk import check_constraint_errors, write_history
+from dialogues.import_bulk import check_constraint_errors, write_history, written_in_bulk
 from dialogues.models import Country, Source
 from dialogues.partial_dates import normalise_partial_dates
 from dialogues.publishing import PublicationStatus
@@ -95,6 +95,7 @@ def iati_files_import(*, paths, user=None, publish=False, countries=None, sector
         if dry_run:
             transaction.set_rollback(True)
         elif importer.summary.created or importer.summary.updated:
+            written_in_bulk.send(sender=Project)
             # bulk writes send no signal: what read projects, organisations or sources goes now,
             # and again once others can read the rows
             written = lambda: (bump("funding"), bump("shared"))  # noqa: E731

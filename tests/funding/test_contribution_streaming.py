@@ -1,5 +1,6 @@
-"""The known EU contribution reads its groups a chunk at a time (funding/aggregates.py, _streamed):
-the figure is the same, and on PostgreSQL the planner setting it reads them with is put back."""
+"""The known EU contribution, computed whole (funding/aggregates.py rule_cells, when its cells are
+rebuilt), reads its groups a chunk at a time (_streamed): the figure is the same, and on
+PostgreSQL the planner setting it reads them with is put back."""
 
 import datetime
 
@@ -28,22 +29,23 @@ def funded(db, monkeypatch):
 
 
 def test_every_chunk_of_groups_counts(funded):
-    figures = aggregates._known_contributions()
-    assert figures[None].total == figures[funded.pk].total == 1500
-    assert [row.year for row in figures[None].by_year] == [2008, 2009, 2010, 2011, 2012]
+    cells = aggregates.rule_cells()
+    for scope in (None, funded.pk):
+        assert sum(cell.amount for key, cell in cells.items() if key[0] == scope) == 1500
+    assert sorted(year for scope, _programme, year in cells if scope is None) == [2008, 2009, 2010, 2011, 2012]
 
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL planner setting")
 def test_the_planner_setting_is_put_back_after_reading_and_after_a_failure(funded, monkeypatch):
     before = cursor_tuple_fraction()
-    aggregates._known_contributions()
+    aggregates.rule_cells()
     assert cursor_tuple_fraction() == before
 
-    def failing_add(self, kind, row):
+    def failing_add(self, other):
         raise RuntimeError("a bug while folding the groups")
 
-    monkeypatch.setattr(aggregates._Tally, "add", failing_add)
+    monkeypatch.setattr(aggregates.Cell, "__add__", failing_add)
     with pytest.raises(RuntimeError):
-        aggregates._known_contributions()
+        aggregates.rule_cells()
     assert cursor_tuple_fraction() == before

@@ -17,11 +17,13 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-# Rebuilt by migrate (content types, permissions) or not worth keeping (sessions, lock-out log,
-# and what is in flight: uploads waiting for import, queued tasks, which a restore would rerun).
+# Rebuilt by migrate (content types, permissions) or from the records (the known contribution's
+# cells, funding/contribution_cells.py), or not worth keeping (sessions, lock-out log, and what is
+# in flight: uploads waiting for import, queued tasks, which a restore would rerun).
 EXCLUDED = (
     *("contenttypes", "auth.permission", "sessions", "axes"),
     *("django_tasks_database", "dialogues_portal.pendingimport", "funding.iatiupload"),
+    *("funding.contributioncell", "funding.contributionledger"),
 )
 
 

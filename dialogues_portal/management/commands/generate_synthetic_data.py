@@ -7,8 +7,10 @@ from django.core.management import BaseCommand, CommandError, call_command
 from tqdm import tqdm
 
 from dialogues.cache import bump_generation
+from dialogues.import_bulk import written_in_bulk
 from dialogues.models import Country
 from dialogues_portal.synthetic import Generator, Plan, delete_synthetic
+from funding.models import Project
 
 
 class Command(BaseCommand):
@@ -32,6 +34,7 @@ class Command(BaseCommand):
         if delete or not keep:
             delete_synthetic()
         if delete:
+            written_in_bulk.send(sender=Project)
             bump_generation()
             self.stdout.write("Deleted every synthetic record.")
             return
@@ -48,6 +51,7 @@ class Command(BaseCommand):
 
         plan = Plan(projects)
         Generator(plan, seed=seed, progress_factory=progress).run()
+        written_in_bulk.send(sender=Project)
         bump_generation()  # bulk writes send no signals: drop the cached figures explicitly
         self.stdout.write(
             f"Generated {plan.projects:,} synthetic projects, {plan.calls:,} calls, {plan.programmes} programmes, "
