@@ -166,7 +166,7 @@ MESSAGES = {
         _("An import run by the worker names its model, resource, format, rows and uploader."),
     ),
     "iatiupload_stage_valid": ("stage", _("Choose one of the stages an import goes through.")),
-    # the known contribution's cells, computed from the records (funding/contribution_cells.py)
+    # the known contribution's cells, computed from the records (funding/summaries.py)
     "contributioncell_one_per_key": (
         "scope",
         _("This scope, programme and year have their figures."),
@@ -176,7 +176,9 @@ MESSAGES = {
         "projects_iati",
         _("IATI activities counted are projects counted."),
     ),
-    "contributionledger_single_row": ("built", _("The contribution's figures have one record of their state.")),
+    "projectcount_one_per_key": ("scope", _("This scope and topic have their count.")),
+    "projectcount_not_empty": ("projects", _("A stored count counts at least one project.")),
+    "summaryledger_single_row": ("built", _("The contribution's figures have one record of their state.")),
 }
 # django-modeltranslation copies a uniqueness over a translated field once per language ("-en", "-ru")
 for _name, (_field, _message) in list(MESSAGES.items()):

@@ -27,7 +27,7 @@ MAX_PARAMETERS = 65_535  # where the database states no limit of its own (SQLite
 
 # Sent (sender: the model) once records of a model were written in bulk, as no save or delete
 # signal tells of them: in the writes' transaction, so that what a receiver keeps of them (the
-# known contribution's cells, funding/contribution_cells.py) is written or rolled back with them.
+# known contribution's cells, funding/summaries.py) is written or rolled back with them.
 written_in_bulk = Signal()
 
 

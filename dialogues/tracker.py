@@ -20,6 +20,10 @@ from .models import OPEN_STATUSES, ConcernEntry, ConcernStatus, DialogueRound
 from .publishing import PublicationStatus
 
 STAGNATION_ROUNDS = 3
+# A list of concerns (a country's page, a topic's, the concerns' list) shows each one's latest
+# rounds only: a strip of every round would grow with the record (a thousand marks per concern
+# for a country's synthetic rounds) and not fit a phone; the concern's own page shows it whole.
+RECENT_MARKS = 12
 
 
 @dataclass
@@ -39,6 +43,15 @@ class ConcernState:
     entries: list = field(default_factory=list)  # the history as of the date, oldest first
     strip: list = field(default_factory=list)  # StripMark per round, from the first it was raised at
     stagnant: bool = False
+
+    @property
+    def recent_strip(self):
+        return self.strip[-RECENT_MARKS:]
+
+    @property
+    def earlier_marks(self):
+        """How many rounds of the strip recent_strip leaves out."""
+        return max(0, len(self.strip) - RECENT_MARKS)
 
     @property
     def current(self):

@@ -5,7 +5,7 @@ An edit drops every cached value that read its kind of record (dialogues/cache.p
 recompute what they need in milliseconds; the pages of aggregates (the home page, each country's
 and topic's story, the overviews) cost tens of queries each, hundreds of milliseconds at a million
 projects (the known EU contribution is read from cells each edit keeps up to date,
-funding/contribution_cells.py, but the counts and tables around it are computed). So once an edit
+funding/summaries.py, but the counts and tables around it are computed). So once an edit
 is committed, a task renders those pages' contents in every language and stores them
 (CachedContentMixin.store_content), as their next request would have: from the committed rows,
 each under the generations current just before it is computed, so nothing stored is older than

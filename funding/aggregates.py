@@ -139,14 +139,14 @@ def known_contributions():
     """{None: the overall KnownContribution, country id: that country's} for every scope with a
     record (a country missing has NOTHING_KNOWN).
 
-    Every scope is read at once from the cells each edit keeps up to date (funding/contribution_cells.py),
+    Every scope is read at once from the cells each edit keeps up to date (funding/summaries.py),
     in three queries, and none while the figures are cached (until the next change of any record,
     dialogues/cache.py): grouped from the projects, the figures took 2.7 s at a million projects."""
     return cached("known-contribution", _known_contributions)
 
 
 def _known_contributions():
-    from .contribution_cells import stored_cells  # the cells of this module's rule, kept up to date
+    from .summaries import stored_cells  # the cells of this module's rule, kept up to date
 
     scopes = defaultdict(_Tally)
     for (scope, programme, year), cell in stored_cells().items():
@@ -191,13 +191,13 @@ def rule_cells(calls=None, projects=None):
     """{(scope, programme, year): Cell} of the published records among `calls` and `projects`
     (querysets, every one by default), by the rule above; scope None is the overall figure,
     programme None "not stated", year None no year. The rule's only place: the stored cells are
-    these, kept up to date record by record (funding/contribution_cells.py)."""
+    these, kept up to date record by record (funding/summaries.py)."""
     cells = defaultdict(Cell)
     for row in _call_groups(Call.objects.all() if calls is None else calls):
         for scope in (None,) if row["country"] is None else (None, row["country"]):
             if not _covered(row, scope, "package"):  # a part counts only where its package does not
                 cells[scope, row["programme"], row["bucket_year"]] += Cell(row["amount"], calls=row["records"])
-    for row in _streamed(_project_groups(Project.objects.all() if projects is None else projects)):
+    for row in streamed(_project_groups(Project.objects.all() if projects is None else projects)):
         iati = row["records"] if row["source_kind"] == ProjectSourceKind.IATI else 0
         for scope in (None, *ids_in(row["in_countries"])):
             # the rule: a project's own amount counts unless its call's total, or its call's
@@ -213,7 +213,7 @@ def rule_cells(calls=None, projects=None):
     return dict(cells)
 
 
-def _streamed(queryset):
+def streamed(queryset):
     """The rows of `queryset`, a chunk at a time, never all at once: at a million synthetic
     projects the groups number about 75,000, which read as one list cost a request 140 MB
     (bench/measure.py, memory). On PostgreSQL through a server-side cursor planned for all its
@@ -319,9 +319,8 @@ class _Tally:
     def result(self, programmes):
         """The scope's KnownContribution; `programmes`: {id: (slug, name)}."""
 
-        def named(programme):  # in English: the same order for every reader
-            with override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
-                return str(programmes[programme][1])
+        with override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):  # in English: one order for every reader
+            english = {programme: str(name) for programme, (_slug, name) in programmes.items()}
 
         return KnownContribution(
             total=sum(self.by_programme.values(), Decimal(0)) if self.by_programme else None,
@@ -339,7 +338,7 @@ class _Tally:
                 ProgrammeYearAmount(*programmes[programme], year, amount)
                 for (programme, year), amount in sorted(
                     self.by_programme_year.items(),
-                    key=lambda item: (named(item[0][0]), item[0][1] is None, item[0][1] or 0),
+                    key=lambda item: (english[item[0][0]], item[0][1] is None, item[0][1] or 0),
                 )
             ],
             calls_counted=self.counts["calls"],

@@ -7,6 +7,6 @@ class FundingConfig(AppConfig):
     verbose_name = _("EU funding")
 
     def ready(self):
-        from . import contribution_cells
+        from . import summaries
 
-        contribution_cells.connect()
+        summaries.connect()

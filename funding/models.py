@@ -420,7 +420,7 @@ class FundingFigure(PublishableModel):
 class ContributionCell(models.Model):
     """One cell of the known EU contribution (funding/aggregates.py: rule_cells): what the
     published records of one scope, programme and year add to it. Kept up to date in the
-    transaction of each edit (funding/contribution_cells.py), so that the figure after an edit
+    transaction of each edit (funding/summaries.py), so that the figure after an edit
     reads a few thousand cells instead of grouping every project again. Plain numbers, not foreign
     keys: 0 is the overall scope, a programme no source names, a record without a year."""
 
@@ -447,15 +447,35 @@ class ContributionCell(models.Model):
         return f"{self.scope}/{self.programme}/{self.year}: {self.amount_eur}"
 
 
-class ContributionLedger(models.Model):
-    """One row: whether the ContributionCell rows are the rule's figures for the records as they
-    are (`built`). Edits lock it while they adjust the cells; a write that cannot say what it
-    changed (a bulk write, a deletion, a migration) clears it, and the next reader rebuilds them."""
+class ProjectCount(models.Model):
+    """How many published projects work in a scope on a topic (0: every country, every topic),
+    kept up to date as ContributionCell is (funding/summaries.py): the counts of the home, country
+    and topic pages, which counted a million rows after each edit of a project."""
+
+    scope = models.PositiveIntegerField()  # a country's id; 0: every country
+    topic = models.PositiveIntegerField()  # a topic's id; 0: every topic
+    projects = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "topic"], name="projectcount_one_per_key"),
+            models.CheckConstraint(condition=Q(projects__gt=0), name="projectcount_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope}/{self.topic}: {self.projects}"
+
+
+class SummaryLedger(models.Model):
+    """One row: whether the summary tables (ContributionCell, ProjectCount) hold the figures of the
+    records as they are (`built`). Edits lock it while they adjust them; a write that cannot say
+    what it changed (a bulk write, a deletion, a migration) clears it, and the next reader
+    rebuilds them."""
 
     built = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(pk=1), name="contributionledger_single_row")]
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="summaryledger_single_row")]
 
     def __str__(self):
         return "built" if self.built else "to rebuild"
@@ -476,7 +496,8 @@ from .iati.models import (  # noqa: E402
 __all__ = [
     "Call",
     "ContributionCell",
-    "ContributionLedger",
+    "ProjectCount",
+    "SummaryLedger",
     "ExchangeRate",
     "FundingFigure",
     "IatiBudget",

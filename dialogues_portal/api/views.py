@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from dialogues.api.schema import READ_ERRORS, THROTTLED, UNAUTHENTICATED, error, validation_error
 from dialogues.models import Country, DialogueRound
 from dialogues.publishing import PublicationStatus
+from funding import summaries
 from funding.aggregates import known_contribution
 from funding.models import Call, Project
 from seminars.models import Seminar
@@ -96,11 +97,13 @@ class StatsView(APIView):
         ],
     )
     def get(self, request):
-        # Queries: 4 totals, the published countries, 4 per-country counts, 3 for the contribution.
+        # Queries: 3 totals, the published countries, 3 per-country counts, 2 for the projects' counts
+        # (funding/summaries.py), 3 for the contribution.
+        project_counts = summaries.project_counts()
         counts = {
             "dialogue_rounds": DialogueRound.objects.published().count(),
             "seminars": Seminar.objects.published().count(),
-            "projects": Project.objects.published().count(),
+            "projects": project_counts.get((None, None), 0),
             "calls": Call.objects.published().count(),
         }
         per_country = {
@@ -108,9 +111,7 @@ class StatsView(APIView):
             "seminars": _grouped(
                 Seminar.countries.through.objects.filter(seminar__publication_status=PUBLISHED).values("country_id")
             ),
-            "projects": _grouped(
-                Project.countries.through.objects.filter(project__publication_status=PUBLISHED).values("country_id")
-            ),
+            "projects": {scope: n for (scope, topic), n in project_counts.items() if topic is None},
             "calls": _grouped(Call.objects.published().values("country_id")),
         }
         countries = [

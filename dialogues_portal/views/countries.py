@@ -1,5 +1,7 @@
 """The countries: an overview, and each country's whole story on one page."""
 
+from functools import partial
+
 from django.db.models import Count, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
@@ -9,6 +11,7 @@ from dialogues.querysets import published_citations
 from dialogues.tracker import concern_rows
 from funding import aggregates
 from funding.models import Call, FundingFigure, Project
+from funding.summaries import project_counts
 from seminars.models import Seminar
 
 from .. import charts, statistics
@@ -28,7 +31,7 @@ class CountryListView(CachedContentMixin, TemplateView):
         countries = Country.objects.published().for_listing().order_by("name")
         rounds = counts_by_country(DialogueRound.objects.published(), "country")
         seminars = counts_by_country(Seminar.objects.published(), "countries")
-        projects = counts_by_country(Project.objects.published(), "countries")
+        projects = {scope: n for (scope, topic), n in project_counts().items() if topic is None}
         rows = [
             (country, rounds.get(country.pk, 0), seminars.get(country.pk, 0), projects.get(country.pk, 0))
             for country in countries
@@ -52,6 +55,7 @@ class CountryDetailView(CachedContentMixin, DetailView):
             rounds=DialogueRound.objects.published().filter(country=country),
             seminars=Seminar.objects.published().filter(countries=country),
             projects=Project.objects.published().filter(countries=country),
+            projects_count=partial(statistics.projects_in, country.pk),
         )
         known = aggregates.known_contribution(country=country)
         # their titles name the country; an undated round is neither the earliest nor the latest

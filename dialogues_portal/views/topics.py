@@ -1,5 +1,7 @@
 """The topics: which themes get attention where, and everything on one theme."""
 
+from functools import partial
+
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
@@ -52,6 +54,7 @@ class TopicDetailView(CachedContentMixin, DetailView):
             rounds=DialogueRound.objects.published().filter(topics=topic),
             seminars=Seminar.objects.published().filter(topics=topic),
             projects=Project.objects.published().filter(topics=topic),
+            projects_count=partial(statistics.projects_in, None, topic.pk),
         )
         return {
             "topic": topic,

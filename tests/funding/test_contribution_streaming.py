@@ -1,5 +1,5 @@
 """The known EU contribution, computed whole (funding/aggregates.py rule_cells, when its cells are
-rebuilt), reads its groups a chunk at a time (_streamed): the figure is the same, and on
+rebuilt), reads its groups a chunk at a time (streamed): the figure is the same, and on
 PostgreSQL the planner setting it reads them with is put back."""
 
 import datetime

@@ -45,8 +45,8 @@ INLINES_EMPTY = {
 SHOWN_INLINE = {"recommendation", "projectsector", "projectcountryshare", "iatitransaction", "iatibudget", "iatiupload"}
 # written by an import only: shown, never added or changed by hand
 READ_ONLY = {"iatifile"}
-# computed from the records (funding/contribution_cells.py): nothing to show or edit
-DERIVED = {"contributioncell", "contributionledger"}
+# computed from the records (funding/summaries.py): nothing to show or edit
+DERIVED = {"contributioncell", "projectcount", "summaryledger"}
 
 
 def test_every_content_model_is_in_the_admin():

@@ -175,22 +175,25 @@ def test_charts_are_svg_with_a_table(client, real_data_shared):
         # per country); countries (1); latest rounds, seminars, projects with their prefetches (10);
         # activity per year (2)
         ("/en/", 25),
-        # countries with sources (2); counts of rounds, seminars and projects (3)
-        ("/en/countries/", 5),
-        # the country (1) with sources and agenda (2), its citations (1); how many rounds,
-        # seminars, projects (3); the latest of each with
+        # countries with sources (2); counts of rounds and seminars (2); the projects' counts (2:
+        # whether the summary tables are built, the counts; funding/summaries.py)
+        ("/en/countries/", 6),
+        # the country (1) with sources and agenda (2), its citations (1); how many rounds and
+        # seminars (2), projects (2: the projects' counts); the latest of each with
         # prefetches (3 + 4 + 4); calls with places, sources and citations (4); known
-        # contribution (3); topics raised most: per kind (3) and the topics (1); its concerns (1),
-        # their entries and the country's rounds (2); the latest and earliest round (2); stated
-        # figures (1, their sources when there are some)
-        ("/en/countries/{country}/", 36),
-        # topics (1); records per topic, one per relation (4); countries (1); attention: agenda (1),
-        # rounds (1), seminars by topic and country (1), projects by topic and country (1)
-        ("/en/topics/", 12),
-        # the topic (1) with sources (1); agenda countries (1); how many rounds, seminars, projects
-        # (3); the latest of each with prefetches (11); its concerns (1), their entries and their
-        # countries' rounds (2)
-        ("/en/topics/{topic}/", 20),
+        # contribution (3); topics raised most: rounds and seminars (2), projects (3: the
+        # published topics, the projects' counts) and the topics (1); its concerns (1), their
+        # entries and the country's rounds (2); the latest and earliest round (2); stated figures
+        # (1, their sources when there are some)
+        ("/en/countries/{country}/", 38),
+        # topics (1); records per topic: rounds, seminars, agendas (3), projects (3: the published
+        # topics, the projects' counts); countries (1); attention: agenda (1), rounds (1), seminars
+        # by topic and country (1), projects by topic and country (3, as above)
+        ("/en/topics/", 14),
+        # the topic (1) with sources (1); agenda countries (1); how many rounds and seminars (2),
+        # projects (2: the projects' counts); the latest of each with prefetches (11); its concerns
+        # (1), their entries and their countries' rounds (2)
+        ("/en/topics/{topic}/", 21),
         # for each of six record types: a count, and the first results with prefetches (at most)
         ("/en/search/?q=Seminar", 14),
     ],

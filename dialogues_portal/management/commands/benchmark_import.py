@@ -28,6 +28,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from dialogues.import_bulk import written_in_bulk
 from dialogues.models import Country, Organisation, Source, Topic
 from dialogues_portal.models import PendingImport
 from dialogues_portal.roles import EDITORS, sync_roles
@@ -228,6 +229,7 @@ class Command(BaseCommand):
                 _raw_delete(m2m_history.objects.filter(history__in=history))
             _raw_delete(history)
             _raw_delete(Project.objects.filter(pk__in=ids))
+            written_in_bulk.send(sender=Project)  # the summary tables follow (funding/summaries.py)
             get_user_model().objects.filter(username=USERNAME).delete()  # and its pending imports
 
 

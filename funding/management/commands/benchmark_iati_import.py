@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from simple_history.models import HistoricalRecords
 from tqdm import tqdm
 
+from dialogues.import_bulk import written_in_bulk
 from dialogues.models import Country, Organisation, Source
 from funding.iati.importer import iati_files_import
 from funding.models import IatiBudget, IatiFile, IatiTransaction, Project, ProjectCountryShare, ProjectSector
@@ -209,6 +210,7 @@ def _clean_up():
         _raw_delete(IatiFile.objects.filter(pk__in=[pk for pk, _source in files]))
         _delete_with_history(Source, sorted({source for _pk, source in files}))
         _delete_with_history(Organisation, organisations)
+        written_in_bulk.send(sender=Project)  # the summary tables follow (funding/summaries.py)
 
 
 def _delete_with_history(model, ids):

@@ -1,6 +1,6 @@
-"""The known contribution's stored cells are kept up to date by each edit (funding/contribution_cells.py):
-after every kind of edit they equal the rule's cells computed whole, and a write that cannot say
-what it changed leaves them to be rebuilt."""
+"""The summary tables are kept up to date by each edit (funding/summaries.py): after every kind
+of edit the known contribution's cells and the projects' counts equal their figures computed
+whole, and a write that cannot say what it changed leaves them to be rebuilt."""
 
 import datetime
 import io
@@ -15,20 +15,21 @@ from django.test.utils import CaptureQueriesContext
 
 from dialogues.import_bulk import written_in_bulk
 from funding import aggregates
-from funding.contribution_cells import rebuild, stored_cells
-from funding.models import Call, ContributionCell, ContributionLedger, Project, ProjectSourceKind
-from tests.factories import DRAFT, PUBLISHED, make_call, make_country, make_programme, make_project
+from funding.models import Call, ContributionCell, Project, ProjectCount, ProjectSourceKind, SummaryLedger
+from funding.summaries import project_counts, project_counts_of, rebuild, stored_cells
+from tests.factories import DRAFT, PUBLISHED, make_call, make_country, make_programme, make_project, make_topic
 
 
 def built():
-    return ContributionLedger.objects.filter(pk=1, built=True).exists()
+    return SummaryLedger.objects.filter(pk=1, built=True).exists()
 
 
 def assert_kept_up_to_date(step="", *, maintained=True):
-    """The stored cells are the rule's for the records as they are, and (`maintained`) no edit
+    """The stored tables hold the figures of the records as they are, and (`maintained`) no edit
     had to leave them to be rebuilt."""
     assert built() is maintained, step
     assert stored_cells() == aggregates.rule_cells(), step
+    assert project_counts() == project_counts_of(Project.objects.all()), step
 
 
 def year(value):
@@ -50,16 +51,19 @@ def world(db):
         make_project(programme=other, countries=[kz, kg], eu_contribution_eur=Decimal(150), **year(2013)),
         make_project(programme=eidhr, countries=[kg], eu_contribution_eur=Decimal(80), **year(2013)),
     ]
+    topics = [make_topic(), make_topic()]
+    projects[2].topics.set(topics)
     return {
         "countries": [kz, kg],
         "programmes": [eidhr, other],
         "calls": [package, part, regional],
         "projects": projects,
+        "topics": topics,
     }
 
 
-def test_a_new_database_starts_with_its_cells_built(db):
-    assert built() and not ContributionCell.objects.exists()
+def test_a_new_database_starts_with_its_tables_built(db):
+    assert built() and not ContributionCell.objects.exists() and not ProjectCount.objects.exists()
 
 
 def test_the_records_made_one_by_one_keep_the_cells_up_to_date(world):
@@ -79,6 +83,7 @@ def edits(world):
     eidhr, other = world["programmes"]
     package, part, regional = world["calls"]
     first, second, third, fourth, fifth = world["projects"]
+    topics = world["topics"]
     return [
         ("an amount changed", lambda: saved(first, eu_contribution_eur=Decimal(750))),
         ("an amount removed", lambda: saved(fourth, eu_contribution_eur=None)),
@@ -91,6 +96,10 @@ def edits(world):
         ("a country removed", lambda: first.countries.remove(kz)),
         ("the countries set", lambda: first.countries.set([kg, kz])),
         ("the countries cleared", lambda: fourth.countries.clear()),
+        ("a topic added", lambda: first.topics.add(topics[0], topics[1])),
+        ("a topic removed", lambda: first.topics.remove(topics[0])),
+        ("the topics set", lambda: second.topics.set([topics[1]])),
+        ("the topics cleared", lambda: first.topics.clear()),
         ("a project put under a call", lambda: saved(fourth, call=regional)),
         ("a project taken out of its call", lambda: saved(second, call=None)),
         ("a call's total removed", lambda: saved(part, total_amount_eur=None)),
@@ -148,6 +157,7 @@ def test_a_random_series_of_edits_keeps_them_up_to_date(world):
                 lambda: saved(project, call=chooser.choice([None, *calls])),
                 lambda: saved(project, **year(chooser.choice([2009, 2010, 2011]))),
                 lambda: project.countries.set(chooser.sample([kz, kg], chooser.choice([1, 2]))),
+                lambda: project.topics.set(chooser.sample(world["topics"], chooser.choice([0, 1, 2]))),
                 lambda: saved(call, total_amount_eur=chooser.choice(amounts[1:] + [None])),
                 lambda: saved(call, publication_status=chooser.choice([DRAFT, PUBLISHED])),
                 lambda: saved(call, country=chooser.choice([None, kz, kg])),
@@ -178,8 +188,10 @@ def test_an_edit_that_fails_leaves_the_cells_as_they_were(world):
         lambda world: Project.objects.filter(pk__in=[p.pk for p in world["projects"][:2]]).delete(),
         lambda world: Call.objects.filter(pk=world["calls"][2].pk).delete(),  # its project's call goes null
         lambda world: world["countries"][1].projects.clear(),
+        lambda world: world["topics"][0].projects.clear(),
+        lambda world: world["topics"][1].delete(),
     ],
-    ids=["a project", "projects", "a call", "a country's projects"],
+    ids=["a project", "projects", "a call", "a country's projects", "a topic's projects", "a topic"],
 )
 def test_a_deletion_leaves_the_cells_to_be_rebuilt_by_the_next_read(world, delete):
     delete(world)
@@ -210,6 +222,8 @@ def test_the_figures_are_read_in_two_queries_however_many_records(world, django_
         make_project(programme=world["programmes"][0], countries=world["countries"], **year(2001))
     with django_assert_num_queries(2):  # built?, the cells
         stored_cells()
+    with django_assert_num_queries(2):  # built?, the counts
+        project_counts()
 
 
 def test_an_edit_adjusts_them_in_the_same_queries_however_many_records_share_its_cells(world):
@@ -229,6 +243,14 @@ def test_an_edit_adjusts_them_in_the_same_queries_however_many_records_share_its
     # the ledger's lock, the former parent, the cells before and after, the stored ones, their update
     assert sum("funding_contribution" in sql or 'funding_project"."iati_parent_id" AS' in sql for sql in many) >= 3
     assert_kept_up_to_date()
+
+
+def test_the_database_refuses_an_empty_count_and_a_second_one_for_a_key(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProjectCount.objects.create(scope=0, topic=0, projects=0)
+    ProjectCount.objects.create(scope=0, topic=0, projects=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProjectCount.objects.create(scope=0, topic=0, projects=2)
 
 
 def test_the_database_refuses_an_empty_cell_and_a_second_one_for_a_key(db):
@@ -288,9 +310,9 @@ def test_edits_made_at_once_in_two_transactions_both_count():
 
 def test_the_command_says_whether_the_cells_were_right_and_rebuilds_them(world):
     out = io.StringIO()
-    call_command("rebuild_contribution", stdout=out)
+    call_command("rebuild_summaries", stdout=out)
     assert "were right" in out.getvalue()
-    ContributionCell.objects.filter(scope=0).update(amount_eur=1)  # a write by hand
-    call_command("rebuild_contribution", stdout=out)
+    ProjectCount.objects.filter(scope=0).update(projects=1000)  # a write by hand
+    call_command("rebuild_summaries", stdout=out)
     assert "differed" in out.getvalue()
     assert_kept_up_to_date()

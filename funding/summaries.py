@@ -1,0 +1,331 @@
+"""The summary tables, kept up to date as edits are made, so that the figures after an edit are
+read, not computed: the known EU contribution's cells (funding.models.ContributionCell) and the
+published projects' counts by country and topic (ProjectCount).
+
+Computed whole, each groups every published project (the contribution 2.7 s at a million
+projects, the counts of a country page 0.8 s, every time an edit dropped them). Both are
+additive: each record adds to its own keys whatever the others do (funding/aggregates.py:
+rule_cells; project_counts below). So an edit changes the figures only of the records it can
+change, and those are computed before and after the write, in its transaction; the difference
+is added to the stored rows:
+
+- a project saved: itself, and its IATI parent before and after (a parent counts only while
+  it has no published child);
+- a project's countries or topics changed: itself;
+- a call saved: its projects and its parts' (its total may cover theirs), itself and its parts;
+- a programme saved: the calls and projects under it (unpublished, none of them counts).
+
+Each edit locks the ledger's row first, so that edits adjust the tables one after another. A
+write that cannot say what it changed clears the ledger instead (`forget`), and the next read
+computes the tables whole (`rebuild`): bulk writes (the imports rebuild them before they
+commit), loading fixtures, deletions (rare, and a deletion sets other records' links to null
+without a signal), a save outside a transaction (its before and after would not be one view of
+the rows) and migrations.
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import DatabaseError, connections, transaction
+from django.db.models import Count, Q
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
+
+from dialogues.import_bulk import written_in_bulk
+from dialogues.models import Country, Topic
+from dialogues.publishing import PublicationStatus
+from dialogues.sql_expressions import ids_in, related_ids
+
+from . import aggregates
+from .models import Call, ContributionCell, Programme, Project, ProjectCount, SummaryLedger
+
+logger = logging.getLogger(__name__)
+LEDGER = 1  # the ledger's one row
+NONE = 0  # how a stored key holds None (every country, not stated, no year, every topic)
+
+
+def project_counts_of(projects):
+    """{(scope, topic): how many published projects among `projects` work there on it}; scope and
+    topic None: every country, every topic. In one grouped query."""
+    projects = projects.filter(publication_status=PublicationStatus.PUBLISHED)
+    groups = (
+        projects.annotate(in_countries=related_ids(projects, "countries"), on_topics=related_ids(projects, "topics"))
+        .values("in_countries", "on_topics")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = defaultdict(int)
+    for row in aggregates.streamed(groups):
+        for scope in (None, *ids_in(row["in_countries"])):
+            for topic in (None, *ids_in(row["on_topics"])):
+                counts[scope, topic] += row["n"]
+    return dict(counts)
+
+
+@dataclass(frozen=True)
+class _Table:
+    """A summary table: its model, the fields of its key and of its value, and how the value of
+    the records selected is computed ({key: value}; values add and subtract, and are false when
+    nothing counts)."""
+
+    model: type
+    key: tuple
+    fields: tuple
+    compute: object  # (calls, projects) -> {key: value}
+    value_of: object  # the stored fields' values -> value
+    stored: object  # value -> the stored fields' values
+    zero: object  # the value of nothing
+    calls_matter: bool  # whether a call's or a programme's edit can change it
+
+    def read(self):
+        rows = self.model.objects.values_list(*self.key, *self.fields)  # thousands of rows: no instances
+        width = len(self.key)
+        return {_read_key(row[:width]): self.value_of(row[width:]) for row in rows}
+
+    def row(self, stored_key, value):
+        return self.model(
+            **dict(zip(self.key, stored_key, strict=True)), **dict(zip(self.fields, self.stored(value), strict=True))
+        )
+
+    def replace(self, values):
+        self.model.objects.all()._raw_delete(self.model.objects.db)  # one DELETE: no relations, no signals
+        self.model.objects.bulk_create(self.row(_stored_key(key), value) for key, value in values.items())
+
+    def add(self, changes):
+        """Add `changes` ({stored key: difference}) to the stored rows, in four queries at most."""
+        keys = Q()
+        for key in changes:
+            keys |= Q(**dict(zip(self.key, key, strict=True)))
+        stored = {tuple(getattr(row, name) for name in self.key): row for row in self.model.objects.filter(keys)}
+        created, updated, emptied = [], [], []
+        for key, difference in sorted(changes.items()):
+            row = stored.get(key)
+            value = (
+                difference if row is None else self.value_of([getattr(row, name) for name in self.fields]) + difference
+            )
+            if not value:
+                if row is not None:
+                    emptied.append(row.pk)
+            elif row is None:
+                created.append(self.row(key, value))
+            else:
+                for name, stored_value in zip(self.fields, self.stored(value), strict=True):
+                    setattr(row, name, stored_value)
+                updated.append(row)
+        if emptied:
+            self.model.objects.filter(pk__in=emptied)._raw_delete(self.model.objects.db)  # no signals
+        if updated:
+            self.model.objects.bulk_update(updated, list(self.fields))
+        if created:
+            self.model.objects.bulk_create(created)
+
+
+CELL_FIELDS = ("amount_eur", "calls", "projects", "projects_iati", "projects_amount_unknown")  # Cell's, in order
+CONTRIBUTION = _Table(
+    model=ContributionCell,
+    key=("scope", "programme", "year"),
+    fields=CELL_FIELDS,
+    compute=lambda calls, projects: aggregates.rule_cells(calls=calls, projects=projects),
+    value_of=lambda values: aggregates.Cell(*values),
+    stored=lambda cell: [getattr(cell, name) for name in aggregates.Cell.FIELDS],
+    zero=aggregates.Cell(),
+    calls_matter=True,
+)
+COUNTS = _Table(
+    model=ProjectCount,
+    key=("scope", "topic"),
+    fields=("projects",),
+    compute=lambda calls, projects: project_counts_of(Project.objects.all() if projects is None else projects),
+    value_of=lambda values: values[0],
+    stored=lambda count: [count],
+    zero=0,
+    calls_matter=False,
+)
+TABLES = (CONTRIBUTION, COUNTS)
+
+
+def _stored_key(key):
+    return tuple(NONE if part is None else part for part in key)
+
+
+def _read_key(stored_key):
+    return tuple(None if part == NONE else part for part in stored_key)
+
+
+# --- Reading and rebuilding
+
+
+def _built():
+    """The tables, rebuilt first if a write cleared the ledger (one query when they are built)."""
+    if not SummaryLedger.objects.filter(pk=LEDGER, built=True).exists():
+        rebuild()
+
+
+def stored_cells():
+    """{(scope, programme, year): Cell}: the known contribution's cells for the records as they
+    are (two queries)."""
+    _built()
+    return CONTRIBUTION.read()
+
+
+def project_counts():
+    """{(scope, topic): how many published projects}, scope and topic None for every country and
+    every topic; a pair missing has none (two queries)."""
+    _built()
+    return COUNTS.read()
+
+
+def rebuild(*, force=False):
+    """Compute every table whole and store it, unless another request has just done it (`force`:
+    even then). Takes the ledger's lock: edits wait for the tables to be whole again."""
+    with transaction.atomic(using=SummaryLedger.objects.db):
+        SummaryLedger.objects.bulk_create([SummaryLedger(pk=LEDGER)], ignore_conflicts=True)
+        built = SummaryLedger.objects.select_for_update().filter(pk=LEDGER).values_list("built", flat=True)
+        if built.get() and not force:
+            return
+        for table in TABLES:
+            table.replace(table.compute(None, None))
+        SummaryLedger.objects.filter(pk=LEDGER).update(built=True)
+
+
+def forget():
+    """The stored tables may no longer be the records' figures: the next read rebuilds them."""
+    SummaryLedger.objects.filter(pk=LEDGER).update(built=False)
+
+
+# --- Adjusting them, edit by edit
+
+
+class _Change:
+    """The records an edit may change the figures of, and their figures before the write.
+    `select(pk)`: (calls, projects) querysets of them, given the saved record's primary key (None
+    before its first save): the same records before and after, and the new record once it has
+    one. `tables`: those the edit can change."""
+
+    def __init__(self, select, pk, tables=TABLES):
+        self.select, self.tables = select, tables
+        self.before = [table.compute(*select(pk)) for table in tables]
+
+    def apply(self, pk):
+        """Add to the stored tables what the write changed in its records' figures."""
+        selected = self.select(pk)
+        for table, before in zip(self.tables, self.before, strict=True):
+            after = table.compute(*selected)
+            changes = {}
+            for key in before.keys() | after.keys():
+                difference = after.get(key, table.zero) - before.get(key, table.zero)
+                if difference:
+                    changes[_stored_key(key)] = difference
+            if changes:
+                table.add(changes)
+
+
+def _maintained(using):
+    """Whether an edit on `using` adjusts the tables (they are built, and it is in a transaction,
+    which this locks the ledger in until its end); else it clears the ledger."""
+    if not connections[using].in_atomic_block:
+        forget()
+        return False
+    built = SummaryLedger.objects.using(using).select_for_update().filter(pk=LEDGER)
+    return bool(built.values_list("built", flat=True).first())
+
+
+def _project_change(instance):
+    ids = {instance.iati_parent_id}
+    if instance.pk is not None:  # the parent it had, which may count again
+        ids |= set(Project.objects.filter(pk=instance.pk).order_by().values_list("iati_parent", flat=True))
+
+    def select(pk):
+        return Call.objects.none(), Project.objects.filter(pk__in={pk, *ids} - {None})
+
+    return select
+
+
+def _call_change(instance):
+    ids = set()
+    if instance.pk is not None:  # itself and its parts
+        ids = {instance.pk, *Call.objects.filter(parent=instance.pk).order_by().values_list("pk", flat=True)}
+
+    def select(pk):
+        calls = {pk, *ids} - {None}
+        return Call.objects.filter(pk__in=calls), Project.objects.filter(call__in=calls)
+
+    return select
+
+
+def _programme_change(instance):
+    def select(pk):
+        pk = pk or NONE  # a new programme has no records yet
+        calls = Call.objects.filter(Q(programme=pk) | Q(parent__programme=pk))
+        projects = Project.objects.filter(Q(programme=pk) | Q(call__programme=pk) | Q(call__parent__programme=pk))
+        return calls, projects
+
+    return select
+
+
+CHANGES = {Project: _project_change, Call: _call_change, Programme: _programme_change}
+# the many-to-many relations the tables read, and those each changes: the countries both, the topics the counts
+RELATIONS = {Project.countries.through: TABLES, Project.topics.through: (COUNTS,)}
+READ = {*CHANGES, Country, Topic}  # the models whose rows the tables read
+
+
+def _before_save(sender, instance, raw=False, using="default", **kwargs):
+    if sender not in CHANGES:
+        return
+    if raw:  # loading fixtures: the rows it refers to may not be there yet
+        forget()
+    elif _maintained(using):
+        tables = TABLES if sender is Project else tuple(table for table in TABLES if table.calls_matter)
+        instance._summary_change = _Change(CHANGES[sender](instance), instance.pk, tables)
+
+
+def _after_save(sender, instance, **kwargs):
+    if (change := instance.__dict__.pop("_summary_change", None)) is not None:
+        change.apply(instance.pk)
+
+
+def _relation_changed(sender, instance, action, reverse, using="default", **kwargs):
+    if sender not in RELATIONS:
+        return
+    if reverse:  # a country's or a topic's projects: maybe thousands of them
+        forget()
+    elif action.startswith("pre_"):
+        if _maintained(using):
+            select = lambda pk: (Call.objects.none(), Project.objects.filter(pk=pk))  # noqa: E731
+            instance._summary_relation = _Change(select, instance.pk, RELATIONS[sender])
+    elif (change := instance.__dict__.pop("_summary_relation", None)) is not None:
+        change.apply(instance.pk)
+
+
+def _written_in_bulk(sender, **kwargs):
+    if sender in READ:
+        rebuild(force=True)
+
+
+def _deleted(sender, **kwargs):
+    if sender in READ:
+        forget()
+
+
+def _migrated(sender, using="default", **kwargs):
+    """A migration may have changed records without a signal: the tables are computed whole (at
+    once on a new database, which then keeps them up to date from its first record on). If the
+    records cannot be read as the rule reads them (a migration backwards), the next read does it."""
+    tables = connections[using].introspection.table_names()
+    if sender.label != "funding" or SummaryLedger._meta.db_table not in tables:
+        return
+    try:
+        rebuild(force=True)
+    except DatabaseError:
+        logger.warning("The summary tables are left to rebuild after the migration", exc_info=True)
+        forget()
+
+
+def connect():
+    """Keep the tables up to date (funding/apps.py)."""
+    pre_save.connect(_before_save, dispatch_uid="summaries-before-save")
+    post_save.connect(_after_save, dispatch_uid="summaries-after-save")
+    m2m_changed.connect(_relation_changed, dispatch_uid="summaries-relations")
+    post_delete.connect(_deleted, dispatch_uid="summaries-deleted")
+    written_in_bulk.connect(_written_in_bulk, dispatch_uid="summaries-bulk")
+    post_migrate.connect(_migrated, dispatch_uid="summaries-migrated")
