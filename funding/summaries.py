@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import DatabaseError, connections, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
 from dialogues.import_bulk import written_in_bulk
@@ -77,8 +77,8 @@ class _Table:
     zero: object  # the value of nothing
     calls_matter: bool  # whether a call's or a programme's edit can change it
 
-    def read(self):
-        rows = self.model.objects.values_list(*self.key, *self.fields)  # thousands of rows: no instances
+    def read(self, **where):
+        rows = self.model.objects.filter(**where).values_list(*self.key, *self.fields)  # thousands: no instances
         width = len(self.key)
         return {_read_key(row[:width]): self.value_of(row[width:]) for row in rows}
 
@@ -161,11 +161,23 @@ def _built():
         rebuild()
 
 
-def stored_cells():
+EVERY_SCOPE = object()
+
+
+def stored_cells(scope=EVERY_SCOPE):
     """{(scope, programme, year): Cell}: the known contribution's cells for the records as they
-    are (two queries)."""
+    are, of every scope or of one (None: the overall figure); two queries."""
     _built()
-    return CONTRIBUTION.read()
+    return CONTRIBUTION.read() if scope is EVERY_SCOPE else CONTRIBUTION.read(scope=_stored_key([scope])[0])
+
+
+def contribution_totals():
+    """{scope: total} of the scopes where some amount counts (the others' total is unknown, None):
+    the cells' amounts summed in the database; two queries."""
+    _built()
+    counted = ContributionCell.objects.filter(Q(calls__gt=0) | Q(projects__gt=0))
+    rows = counted.values_list("scope").annotate(total=Sum("amount_eur")).order_by()
+    return {_read_key([scope])[0]: total for scope, total in rows}
 
 
 def project_counts():

@@ -22,11 +22,11 @@ class HomeView(CachedContentMixin, TemplateView):
 
     def get_content_context(self):
         countries = list(Country.objects.published().order_by("name"))
-        scopes = aggregates.known_contributions()  # one cache read for all six
-        overall = scopes.get(None, aggregates.NOTHING_KNOWN)
+        overall = aggregates.known_contribution()
         # a project working in several countries counts in each, so the rows need not add up to the
         # overall total
-        per_country = {country.pk: scopes.get(country.pk, aggregates.NOTHING_KNOWN).total for country in countries}
+        totals = aggregates.known_totals()
+        per_country = {country.pk: totals.get(country.pk) for country in countries}
         latest = statistics.timeline(
             DialogueRound.objects.published().for_listing()[:LATEST],
             Seminar.objects.published().for_listing().filter(held_on__isnull=False)[:LATEST],

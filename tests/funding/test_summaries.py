@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from dialogues.import_bulk import written_in_bulk
+from dialogues.models import Country
 from funding import aggregates
 from funding.models import Call, ContributionCell, Project, ProjectCount, ProjectSourceKind, SummaryLedger
 from funding.summaries import project_counts, project_counts_of, rebuild, stored_cells
@@ -316,3 +317,22 @@ def test_the_command_says_whether_the_cells_were_right_and_rebuilds_them(world):
     call_command("rebuild_summaries", stdout=out)
     assert "differed" in out.getvalue()
     assert_kept_up_to_date()
+
+
+def test_the_totals_and_one_scopes_figures_equal_those_folded_from_every_cell(world):
+    """The home page's six totals come from one grouped query, a scope's figures from its cells
+    only: the same as the rule's cells of every scope folded (funding/aggregates.py)."""
+    cells = aggregates.rule_cells()
+    scopes = {scope for scope, _programme, _year in cells}
+    for scope in scopes:
+        counted = [cell for (where, _p, _y), cell in cells.items() if where == scope and cell.counted]
+        expected = sum((cell.amount for cell in counted), Decimal(0)) if counted else None
+        country = None if scope is None else Country.objects.get(pk=scope)
+        assert aggregates.known_contribution(country=country).total == expected
+        assert aggregates.known_totals().get(scope) == expected
+    unknown_only = make_country("TJ")
+    with transaction.atomic():
+        make_project(countries=[unknown_only])  # no amount stated
+    assert unknown_only.pk not in aggregates.known_totals()
+    figure = aggregates.known_contribution(country=unknown_only)
+    assert figure.total is None and figure.projects_amount_unknown == 1

@@ -269,7 +269,7 @@ def test_aggregates_are_cached_in_redis_and_a_bump_from_another_server_refreshes
         known_contribution()
     with django_assert_num_queries(0):
         assert known_contribution().total == Decimal(1000)
-    assert any(key.endswith(b":known-contribution") for key in server.keys("*"))
+    assert any(key.endswith(b":known-contribution:all") for key in server.keys("*"))
 
     # Another app server saved a record: it bumped the generation in the shared Redis.
     server.incr(f":1:{GENERATION_KEY}")
