@@ -19,7 +19,7 @@ from dialogues.models import Country, DialogueRound, Topic
 from dialogues.partial_dates import PartialDate
 from dialogues.publishing import PublicationStatus
 from dialogues.templatetags.languages import translated
-from funding.summaries import project_counts
+from funding.aggregates import project_counts
 from seminars.models import Seminar
 
 PUBLISHED = PublicationStatus.PUBLISHED
@@ -52,8 +52,14 @@ def projects_in(scope=None, topic=None):
 def projects_per_topic(scope=None):
     """{published topic id: how many published projects work on it} in a country (None:
     anywhere), from the same counts: three queries."""
+    return {topic: n for (_where, topic), n in _projects_per_topic_in({scope}).items()}
+
+
+def _projects_per_topic_in(scopes):
+    """{(scope, published topic id): projects} for the scopes given (country ids, None: anywhere)."""
     published = set(Topic.objects.published().values_list("pk", flat=True))
-    return {topic: n for (where, topic), n in project_counts().items() if where == scope and topic in published}
+    counts = project_counts().items()
+    return {(where, topic): n for (where, topic), n in counts if where in scopes and topic in published}
 
 
 @dataclass(frozen=True)
@@ -119,21 +125,14 @@ def _topic_attention(kind, country_ids):
         for pair in rounds.values_list("topic_id", "dialogueround__country_id"):
             counts[pair] += 1
     elif kind == "projects":  # the counts each edit keeps up to date (funding/summaries.py)
-        published = set(Topic.objects.published().values_list("pk", flat=True))
-        wanted = set(country_ids)
-        for (scope, topic), n in project_counts().items():
-            if scope in wanted and topic in published:
-                counts[(topic, scope)] = n
-    else:
-        # grouped in the database: a topic link joined to the record's countries, counted per pair
-        model = Seminar
-        name = model._meta.model_name
+        for (scope, topic), n in _projects_per_topic_in(set(country_ids)).items():
+            counts[(topic, scope)] = n
+    else:  # seminars, grouped in the database: a topic link joined to the seminar's countries, per pair
         pairs = (
-            model.topics.through.objects.filter(
-                **{f"{name}__publication_status": PUBLISHED, f"{name}__countries__in": country_ids},
-                topic__in=published_topics,
+            Seminar.topics.through.objects.filter(
+                seminar__publication_status=PUBLISHED, seminar__countries__in=country_ids, topic__in=published_topics
             )
-            .values_list("topic_id", f"{name}__countries")
+            .values_list("topic_id", "seminar__countries")
             .annotate(n=Count("pk"))
             .order_by()
         )

@@ -149,6 +149,14 @@ def known_totals():
     return cached("known-contribution-totals", contribution_totals)
 
 
+def project_counts():
+    """{(scope, topic): how many published projects}, as funding.summaries.project_counts keeps
+    them, cached: a country page reads them twice (its story's count and its topics)."""
+    from . import summaries
+
+    return cached("project-counts", summaries.project_counts)
+
+
 def _known_contribution(scope):
     from .summaries import stored_cells  # the cells of this module's rule, kept up to date
 

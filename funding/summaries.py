@@ -120,7 +120,8 @@ class _Table:
             self.model.objects.bulk_create(created)
 
 
-CELL_FIELDS = ("amount_eur", "calls", "projects", "projects_iati", "projects_amount_unknown")  # Cell's, in order
+# ContributionCell's fields, in the order of Cell's (the stored amount is in euros)
+CELL_FIELDS = tuple("amount_eur" if name == "amount" else name for name in aggregates.Cell.FIELDS)
 CONTRIBUTION = _Table(
     model=ContributionCell,
     key=("scope", "programme", "year"),

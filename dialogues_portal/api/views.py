@@ -15,8 +15,7 @@ from rest_framework.views import APIView
 from dialogues.api.schema import READ_ERRORS, THROTTLED, UNAUTHENTICATED, error, validation_error
 from dialogues.models import Country, DialogueRound
 from dialogues.publishing import PublicationStatus
-from funding import summaries
-from funding.aggregates import known_contribution
+from funding import aggregates
 from funding.models import Call, Project
 from seminars.models import Seminar
 
@@ -98,8 +97,8 @@ class StatsView(APIView):
     )
     def get(self, request):
         # Queries: 3 totals, the published countries, 3 per-country counts, 2 for the projects' counts
-        # (funding/summaries.py), 3 for the contribution.
-        project_counts = summaries.project_counts()
+        # (funding/summaries.py) and 3 for the contribution, none of these 5 while cached.
+        project_counts = aggregates.project_counts()
         counts = {
             "dialogue_rounds": DialogueRound.objects.published().count(),
             "seminars": Seminar.objects.published().count(),
@@ -122,7 +121,7 @@ class StatsView(APIView):
             }
             for country in Country.objects.published().order_by("name")
         ]
-        data = {"counts": counts, "known_eu_contribution": known_contribution(), "countries": countries}
+        data = {"counts": counts, "known_eu_contribution": aggregates.known_contribution(), "countries": countries}
         return Response(StatsSerializer(data, context={"request": request}).data)
 
 
@@ -176,7 +175,7 @@ class CountrySummaryView(APIView):
                 "projects": projects.count(),
                 "calls": Call.objects.published().filter(country=country).count(),
             },
-            "known_eu_contribution": known_contribution(country=country),
+            "known_eu_contribution": aggregates.known_contribution(country=country),
         }
         return Response(CountrySummarySerializer(data, context={"request": request}).data)
 

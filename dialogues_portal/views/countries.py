@@ -10,8 +10,8 @@ from dialogues.models import Concern, Country, DialogueRound
 from dialogues.querysets import published_citations
 from dialogues.tracker import concern_rows
 from funding import aggregates
+from funding.aggregates import project_counts
 from funding.models import Call, FundingFigure, Project
-from funding.summaries import project_counts
 from seminars.models import Seminar
 
 from .. import charts, statistics
