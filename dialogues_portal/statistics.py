@@ -12,6 +12,7 @@ from functools import partial
 
 from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from dialogues.cache import cached
@@ -20,6 +21,7 @@ from dialogues.partial_dates import PartialDate
 from dialogues.publishing import PublicationStatus
 from dialogues.templatetags.languages import translated
 from funding.aggregates import project_counts
+from funding.models import Project
 from seminars.models import Seminar
 
 PUBLISHED = PublicationStatus.PUBLISHED
@@ -163,22 +165,43 @@ def programme_of(project):
     return programme.acronym or translated(programme, "name")
 
 
-def timeline(rounds, seminars, projects):
-    """Rounds, seminars and projects on one line, oldest first, undated ones last; a title not yet
-    in the page's language is marked as English (dialogues/templatetags/languages.py)."""
-    entries = [
+def for_timeline(queryset):
+    """The records of a timeline with what its entries show beyond their own fields (a round's
+    title names its country, a project's note its programme), nothing more: no prefetch."""
+    related = {DialogueRound: ("country",), Seminar: (), Project: ("programme",)}[queryset.model]
+    return queryset.select_related(*related) if related else queryset
+
+
+def round_entries(rounds):
+    return [
         TimelineEntry(r.held, "round", _("Dialogue round"), str(r), r.get_absolute_url(), r.get_format_display())
         for r in rounds
     ]
-    entries += [
+
+
+def seminar_entries(seminars):
+    return [
         TimelineEntry(s.held, "seminar", _("Seminar"), translated(s, "title"), s.get_absolute_url(), s.date_note)
         for s in seminars
     ]
-    entries += [
+
+
+def project_entries(projects):
+    return [
         TimelineEntry(p.starts, "project", _("Project"), translated(p, "title"), p.get_absolute_url(), programme_of(p))
         for p in projects
     ]
+
+
+def in_date_order(entries):
+    """Oldest first, undated ones last."""
     return sorted(entries, key=lambda entry: (entry.date is None, entry.date.date if entry.date else 0))
+
+
+def timeline(rounds, seminars, projects):
+    """Rounds, seminars and projects on one line, oldest first, undated ones last; a title not yet
+    in the page's language is marked as English (dialogues/templatetags/languages.py)."""
+    return in_date_order(round_entries(rounds) + seminar_entries(seminars) + project_entries(projects))
 
 
 def records_per_topic():
@@ -226,23 +249,33 @@ class Story:
         return any(n > STORY_LIMIT for n in self.counts.values())
 
 
-def story(cache_key, *, rounds, seminars, projects, projects_count):
-    """The latest STORY_LIMIT rounds, seminars and projects of the given (published) querysets on
-    one timeline, and how many there are in all: six queries plus prefetches, whatever the rows
-    (three counts, none while cached; `projects_count()` counts `projects`, from the counts kept
-    up to date, as counting them took 0.3 s at a million projects)."""
-    counts = in_parts(
+def story_counts(cache_key, *, rounds, seminars, projects_count):
+    """{"rounds", "seminars", "projects": how many}: three counts, each cached apart (none while
+    cached); `projects_count()` reads the counts kept up to date, as counting a million projects
+    took 0.3 s."""
+    return in_parts(
         f"story-counts:{cache_key}", {"rounds": rounds.count, "seminars": seminars.count, "projects": projects_count}
     )
 
-    def latest(queryset, date_field):
-        ordered = queryset.for_listing().order_by(F(date_field).desc(nulls_last=True), "-pk")
-        return list(ordered[:STORY_LIMIT])
 
-    return Story(
-        timeline(latest(rounds, "held_on"), latest(seminars, "held_on"), latest(projects, "starts_on")),
-        counts,
-    )
+def story(cache_key, *, rounds, seminars, projects, projects_count):
+    """The latest STORY_LIMIT rounds, seminars and projects of the given (published) querysets on
+    one timeline, and how many there are in all (story_counts): six queries plus prefetches,
+    whatever the rows. Each kind's entries are cached apart, in the active language: a project's
+    edit reads the latest projects again, not the rounds and seminars."""
+
+    def latest(queryset, date_field, entries):
+        ordered = for_timeline(queryset).order_by(F(date_field).desc(nulls_last=True), "-pk")
+        return lambda: entries(ordered[:STORY_LIMIT])
+
+    kinds = {
+        "rounds": latest(rounds, "held_on", round_entries),
+        "seminars": latest(seminars, "held_on", seminar_entries),
+        "projects": latest(projects, "starts_on", project_entries),
+    }
+    entries = in_parts(f"story-latest:{get_language()}:{cache_key}", kinds)
+    counts = story_counts(cache_key, rounds=rounds, seminars=seminars, projects_count=projects_count)
+    return Story(in_date_order([entry for part in entries.values() for entry in part]), counts)
 
 
 def topics_raised_most_in(country, agenda, limit=10):

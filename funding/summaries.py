@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import DatabaseError, connections, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
 from dialogues.import_bulk import written_in_bulk
@@ -172,13 +172,51 @@ def stored_cells(scope=EVERY_SCOPE):
     return CONTRIBUTION.read() if scope is EVERY_SCOPE else CONTRIBUTION.read(scope=_stored_key([scope])[0])
 
 
+COUNTED = Q(calls__gt=0) | Q(projects__gt=0)  # aggregates.Cell.counted, in SQL
+
+
 def contribution_totals():
     """{scope: total} of the scopes where some amount counts (the others' total is unknown, None):
     the cells' amounts summed in the database; two queries."""
     _built()
-    counted = ContributionCell.objects.filter(Q(calls__gt=0) | Q(projects__gt=0))
-    rows = counted.values_list("scope").annotate(total=Sum("amount_eur")).order_by()
+    rows = ContributionCell.objects.filter(COUNTED).values_list("scope").annotate(total=Sum("amount_eur")).order_by()
     return {_read_key([scope])[0]: total for scope, total in rows}
+
+
+@dataclass(frozen=True)
+class ProgrammeSums:
+    """One programme's cells in a scope, summed: the amount of those that count (None: none does),
+    the years they are of (None: none known), and the cells' counts."""
+
+    amount: object
+    first_year: int | None
+    last_year: int | None
+    calls: int
+    projects: int
+    projects_iati: int
+    projects_amount_unknown: int
+
+
+def scope_sums(scope):
+    """({programme id or None: ProgrammeSums}, {year or None: amount}) of one scope's cells (None:
+    the overall figure), summed in the database whatever their number (1,300 cells a country at a
+    million synthetic projects): three queries."""
+    _built()
+    cells = ContributionCell.objects.filter(scope=_stored_key([scope])[0])
+    dated = COUNTED & ~Q(year=NONE)
+    per_programme = (
+        cells.values_list("programme")
+        .annotate(
+            amount=Sum("amount_eur", filter=COUNTED),
+            first_year=Min("year", filter=dated),
+            last_year=Max("year", filter=dated),
+            **{f"{name}_sum": Sum(name) for name in ("calls", "projects", "projects_iati", "projects_amount_unknown")},
+        )
+        .order_by()
+    )
+    per_year = cells.filter(COUNTED).values_list("year").annotate(amount=Sum("amount_eur")).order_by()
+    programmes = {_read_key([row[0]])[0]: ProgrammeSums(*row[1:]) for row in per_programme}
+    return programmes, {_read_key([year])[0]: amount for year, amount in per_year}
 
 
 def project_counts():

@@ -16,7 +16,7 @@ from dialogues.api.schema import READ_ERRORS, THROTTLED, UNAUTHENTICATED, error,
 from dialogues.models import Country, DialogueRound
 from dialogues.publishing import PublicationStatus
 from funding import aggregates
-from funding.models import Call, Project
+from funding.models import Call
 from seminars.models import Seminar
 
 from ..tokens import token_expires_at, token_issue, token_revoke
@@ -163,16 +163,16 @@ class CountrySummaryView(APIView):
         ],
     )
     def get(self, request, iso_code):
-        # Queries: the country, 4 counts, 3 for the contribution of every scope (none while cached).
+        # Queries: the country, 3 counts, 2 for the projects' counts kept up to date and 4 for the
+        # contribution (funding/summaries.py; none of these 6 while cached).
         country = get_object_or_404(Country.objects.published(), iso_code=iso_code.upper())
         seminars = Seminar.countries.through.objects.filter(country=country, seminar__publication_status=PUBLISHED)
-        projects = Project.countries.through.objects.filter(country=country, project__publication_status=PUBLISHED)
         data = {
             "country": country_link(request, country),
             "counts": {
                 "dialogue_rounds": DialogueRound.objects.published().filter(country=country).count(),
                 "seminars": seminars.count(),
-                "projects": projects.count(),
+                "projects": aggregates.project_counts().get((country.pk, None), 0),
                 "calls": Call.objects.published().filter(country=country).count(),
             },
             "known_eu_contribution": aggregates.known_contribution(country=country),

@@ -4,17 +4,38 @@ of what it read (dialogues/cache.py, so an editor sees the change at once). Comp
 tens of queries and thousands of template nodes at a million projects; serving them costs a
 cache read. The page around the content (header, language switcher and its CSRF token) stays
 per request.
+
+A page may be made of sections (`content_sections`), each stored on its own with what it read,
+so an edit renders again only the sections that read its kind of record: a project's edit leaves
+a country's concerns and agenda stored. The whole content is stored too (one read when nothing
+changed), made of the stored sections. Each section's context method computes every value the
+section shows, inside the section: a value computed for one section and reused by another would
+leave the second's record of what it read short, and its stored HTML stale after an edit.
 """
 
+from dataclasses import dataclass
+
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from dialogues.cache import cached, depends_on
 
 
+@dataclass(frozen=True)
+class Section:
+    """A part of a page's content stored apart: `template` rendered with what the view's
+    `context` method returns, beside the page's record (under the view's context_object_name)."""
+
+    name: str
+    template: str
+    context: str | None = None  # the view's method; None: the record alone
+
+
 class CachedContentMixin:
     public_response_cache = True  # the whole page, for visitors (dialogues_portal/response_cache.py)
     content_template = None  # rendered with get_content_context(): it must not read the request
+    content_sections = ()  # or Sections, in the page's order (see the module's docstring)
 
     def get_content_context(self):
         raise NotImplementedError
@@ -23,11 +44,28 @@ class CachedContentMixin:
         record = getattr(self, "object", None)
         return f"{type(self).__name__}:{record.pk if record is not None else ''}"
 
-    def render_content(self):
+    def _depends_on_record(self):
         record = getattr(self, "object", None)
         if record is not None:
             depends_on(type(record))  # fetched before: its own fields are not read by the content's SQL
+        return record
+
+    def render_content(self):
+        if self.content_sections:
+            return mark_safe("".join(self.section_content(section) for section in self.content_sections))
+        self._depends_on_record()
         return render_to_string(self.content_template, self.get_content_context())
+
+    def section_content(self, section):
+        key = f"page-content:{get_language()}:{self.content_key()}:{section.name}"
+        return cached(key, lambda: self.render_section(section))
+
+    def render_section(self, section):
+        record = self._depends_on_record()
+        context = {} if record is None else {self.context_object_name: record}
+        if section.context is not None:
+            context.update(getattr(self, section.context)())
+        return render_to_string(section.template, context)
 
     def content(self):
         return cached(f"page-content:{get_language()}:{self.content_key()}", self.render_content)

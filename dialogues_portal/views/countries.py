@@ -15,7 +15,7 @@ from funding.models import Call, FundingFigure, Project
 from seminars.models import Seminar
 
 from .. import charts, statistics
-from .cached_content import CachedContentMixin
+from .cached_content import CachedContentMixin, Section
 
 
 def counts_by_country(queryset, country_path):
@@ -40,42 +40,73 @@ class CountryListView(CachedContentMixin, TemplateView):
 
 
 class CountryDetailView(CachedContentMixin, DetailView):
+    """A country's story. Its sections are stored apart (cached_content.py): a project's edit
+    renders the facts, timeline, funding and topics again, not the agenda and the concerns."""
+
     template_name = "portal/country_detail.html"
-    content_template = "portal/country_detail_content.html"
     context_object_name = "country"
+    content_sections = (
+        Section("facts", "portal/country/facts.html", "facts_context"),
+        Section("concerns", "portal/country/concerns.html", "concerns_context"),
+        Section("timeline", "portal/country/timeline.html", "timeline_context"),
+        Section("funding", "portal/country/funding.html", "funding_context"),
+        Section("topics", "portal/country/topics.html", "topics_context"),
+        Section("footer", "portal/country/footer.html"),
+    )
 
     def get_queryset(self):
         return Country.objects.published().for_page()
 
-    def get_content_context(self):
+    def _records(self):
+        country = self.object
+        return {
+            "rounds": DialogueRound.objects.published().filter(country=country),
+            "seminars": Seminar.objects.published().filter(countries=country),
+            "projects_count": partial(statistics.projects_in, country.pk),
+        }
+
+    def facts_context(self):
         country = self.object
         prefetch_related_objects([country], published_citations())  # its facts' footnotes
-        story = statistics.story(
-            f"country:{country.pk}",
-            rounds=DialogueRound.objects.published().filter(country=country),
-            seminars=Seminar.objects.published().filter(countries=country),
-            projects=Project.objects.published().filter(countries=country),
-            projects_count=partial(statistics.projects_in, country.pk),
-        )
-        known = aggregates.known_contribution(country=country)
         # their titles name the country; an undated round is neither the earliest nor the latest
         rounds = (
             DialogueRound.objects.published().filter(country=country, held_on__isnull=False).select_related("country")
         )
-        agenda = list(country.dialogue_topics.all())
         return {
-            "country": country,
-            "story": story,
-            "agenda": agenda,
-            "timeline": story.timeline,
-            "calls": Call.objects.published().for_listing().filter(country=country)[: statistics.STORY_LIMIT],
+            "counts": statistics.story_counts(f"country:{country.pk}", **self._records()),
+            "latest_round": rounds.order_by("-held_on", "-pk").first(),
+            "earliest_round": rounds.order_by("held_on", "pk").first(),
+        }
+
+    def concerns_context(self):
+        country = self.object
+        return {
+            "agenda": list(country.dialogue_topics.all()),
+            "concerns": concern_rows(Concern.objects.published().filter(country=country)),
+        }
+
+    def timeline_context(self):
+        country = self.object
+        story = statistics.story(
+            f"country:{country.pk}", projects=Project.objects.published().filter(countries=country), **self._records()
+        )
+        return {"story": story, "timeline": story.timeline}
+
+    def funding_context(self):
+        country = self.object
+        known = aggregates.known_contribution(country=country)
+        return {
             "contribution": known,
             "contribution_chart": charts.contribution_by_year(
                 _("Known EU contribution to %(country)s by year") % {"country": country.name}, known.by_year
             ),
-            "topics_most": statistics.topics_raised_most_in(country, agenda),
-            "concerns": concern_rows(Concern.objects.published().filter(country=country)),
-            "latest_round": rounds.order_by("-held_on", "-pk").first(),
-            "earliest_round": rounds.order_by("held_on", "pk").first(),
+            # what the list shows: no places, sources or citations (Call.for_listing's prefetches)
+            "calls": Call.objects.published()
+            .select_related("programme")
+            .filter(country=country)[: statistics.STORY_LIMIT],
             "figures": FundingFigure.objects.published().for_listing().filter(country=country),
         }
+
+    def topics_context(self):
+        country = self.object
+        return {"topics_most": statistics.topics_raised_most_in(country, list(country.dialogue_topics.all()))}

@@ -28,9 +28,9 @@ class HomeView(CachedContentMixin, TemplateView):
         totals = aggregates.known_totals()
         per_country = {country.pk: totals.get(country.pk) for country in countries}
         latest = statistics.timeline(
-            DialogueRound.objects.published().for_listing()[:LATEST],
-            Seminar.objects.published().for_listing().filter(held_on__isnull=False)[:LATEST],
-            Project.objects.published().for_listing()[:LATEST],
+            statistics.for_timeline(DialogueRound.objects.published())[:LATEST],
+            statistics.for_timeline(Seminar.objects.published().filter(held_on__isnull=False))[:LATEST],
+            statistics.for_timeline(Project.objects.published())[:LATEST],
         )
         latest = [entry for entry in reversed(latest) if entry.date][:LATEST]
         activity = statistics.activity_per_year()

@@ -1,0 +1,78 @@
+"""A page of aggregates is stored in sections, each with what it read (dialogues_portal/views/
+cached_content.py): an edit renders again the sections that read its kind of record, and only
+those, and every section shows the edit at once."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+
+from dialogues.models import Concern
+from dialogues_portal import statistics
+from dialogues_portal.views import countries
+from funding.models import Project
+
+from ..factories import make_concern, make_country, make_project, make_round, make_seminar
+
+
+@pytest.fixture
+def country(db):
+    country = make_country(iso_code="KZ", name="Kazakhstan", slug="kazakhstan")
+    make_round(country=country, held_on=datetime.date(2015, 5, 1))
+    make_seminar(title="Seminar XX-TEST", countries=[country], held_on=datetime.date(2016, 1, 1))
+    make_project(title="Prison monitoring XX-TEST", countries=[country], eu_contribution_eur=1000)
+    make_concern(country=country, title="Detention of lawyers XX-TEST")
+    return country
+
+
+def page(client):
+    response = client.get("/en/countries/kazakhstan/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def fails(*args, **kwargs):
+    raise AssertionError("computed again")
+
+
+def test_a_project_edit_renders_the_funding_sections_again_not_the_concerns(client, country, monkeypatch):
+    page(client)
+    # what reads no funding record is served as stored: computing it again would fail
+    monkeypatch.setattr(countries, "concern_rows", fails)
+    monkeypatch.setattr(statistics, "round_entries", fails)
+    monkeypatch.setattr(statistics, "seminar_entries", fails)
+    with transaction.atomic():  # as the admin's save
+        project = Project.objects.get()
+        project.title, project.eu_contribution_eur = "Prison monitoring, revised XX-TEST", 2500
+        project.save()
+    html = page(client)
+    assert "Prison monitoring, revised XX-TEST" in html  # the timeline
+    assert "€2,500" in html  # the contribution
+    assert "Detention of lawyers XX-TEST" in html  # the concerns, as stored
+    assert "Seminar XX-TEST" in html  # the seminars' entries, as stored
+
+
+def test_a_concern_edit_renders_the_concerns_again(client, country):
+    page(client)
+    with transaction.atomic():
+        concern = Concern.objects.get()
+        concern.title = "Detention of journalists XX-TEST"
+        concern.save()
+    html = page(client)
+    assert "Detention of journalists XX-TEST" in html
+    assert "Detention of lawyers XX-TEST" not in html
+
+
+def test_a_new_project_changes_the_facts_count_and_the_timeline(client, country):
+    html = page(client)
+    assert "Prison monitoring XX-TEST" in html
+    with transaction.atomic():
+        make_project(
+            title="Media project XX-TEST",
+            countries=[country],
+            starts_on=datetime.date(2020, 1, 1),
+            starts_on_precision="day",
+        )
+    html = page(client)
+    assert "Media project XX-TEST" in html
+    assert '?country=KZ">2</a>' in html  # projects recorded: 2
