@@ -25,6 +25,7 @@ from funding.models import Project
 from seminars.models import Seminar
 
 PUBLISHED = PublicationStatus.PUBLISHED
+STORY_LIMIT = 30  # entries of each kind on a country's or a topic's timeline; the listings hold the rest
 
 
 def in_parts(key, parts):
@@ -172,6 +173,12 @@ def for_timeline(queryset):
     return queryset.select_related(*related) if related else queryset
 
 
+def latest(queryset, date_field, limit=STORY_LIMIT):
+    """The newest `limit` records for a timeline, undated ones last: in the order of their indexes
+    (PostgreSQL), read without sorting the table."""
+    return for_timeline(queryset).order_by(F(date_field).desc(nulls_last=True), "-pk")[:limit]
+
+
 def round_entries(rounds):
     return [
         TimelineEntry(r.held, "round", _("Dialogue round"), str(r), r.get_absolute_url(), r.get_format_display())
@@ -229,10 +236,6 @@ def records_per_topic():
     return in_parts("records-per-topic", {**parts, "projects": projects_per_topic})
 
 
-# Entries of each kind on a country's or a topic's timeline; the listings hold the rest.
-STORY_LIMIT = 30
-
-
 @dataclass
 class Story:
     """A country's or a topic's records: the latest of each kind on one timeline, and the totals."""
@@ -264,14 +267,10 @@ def story(cache_key, *, rounds, seminars, projects, projects_count):
     whatever the rows. Each kind's entries are cached apart, in the active language: a project's
     edit reads the latest projects again, not the rounds and seminars."""
 
-    def latest(queryset, date_field, entries):
-        ordered = for_timeline(queryset).order_by(F(date_field).desc(nulls_last=True), "-pk")
-        return lambda: entries(ordered[:STORY_LIMIT])
-
     kinds = {
-        "rounds": latest(rounds, "held_on", round_entries),
-        "seminars": latest(seminars, "held_on", seminar_entries),
-        "projects": latest(projects, "starts_on", project_entries),
+        "rounds": lambda: round_entries(latest(rounds, "held_on")),
+        "seminars": lambda: seminar_entries(latest(seminars, "held_on")),
+        "projects": lambda: project_entries(latest(projects, "starts_on")),
     }
     entries = in_parts(f"story-latest:{get_language()}:{cache_key}", kinds)
     counts = story_counts(cache_key, rounds=rounds, seminars=seminars, projects_count=projects_count)

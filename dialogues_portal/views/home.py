@@ -11,41 +11,55 @@ from funding.models import Project
 from seminars.models import Seminar
 
 from .. import charts, statistics
-from .cached_content import CachedContentMixin
+from .cached_content import CachedContentMixin, Section
 
 LATEST = 5
 
 
 class HomeView(CachedContentMixin, TemplateView):
-    template_name = "portal/home.html"
-    content_template = "portal/home_content.html"
+    """In sections stored apart (cached_content.py): a project's edit renders the figures, the
+    latest activity and the charts again, not the countries."""
 
-    def get_content_context(self):
+    template_name = "portal/home.html"
+    content_sections = (
+        Section("intro", "portal/home/intro.html"),
+        Section("figures", "portal/home/figures.html", "figures_context"),
+        Section("countries", "portal/home/countries.html", "countries_context"),
+        Section("latest", "portal/home/latest.html", "latest_context"),
+        Section("charts", "portal/home/charts.html", "charts_context"),
+    )
+
+    def figures_context(self):
+        return {"figures": statistics.key_figures(aggregates.known_totals().get(None))}
+
+    def countries_context(self):
+        return {"countries": list(Country.objects.published().order_by("name"))}
+
+    def latest_context(self):
+        latest = statistics.timeline(
+            statistics.latest(DialogueRound.objects.published(), "held_on", LATEST),
+            statistics.latest(Seminar.objects.published().filter(held_on__isnull=False), "held_on", LATEST),
+            statistics.latest(Project.objects.published(), "starts_on", LATEST),
+        )
+        return {"latest": [entry for entry in reversed(latest) if entry.date][:LATEST]}
+
+    def charts_context(self):
         countries = list(Country.objects.published().order_by("name"))
-        overall = aggregates.known_contribution()
         # a project working in several countries counts in each, so the rows need not add up to the
         # overall total
         totals = aggregates.known_totals()
-        per_country = {country.pk: totals.get(country.pk) for country in countries}
-        latest = statistics.timeline(
-            statistics.for_timeline(DialogueRound.objects.published())[:LATEST],
-            statistics.for_timeline(Seminar.objects.published().filter(held_on__isnull=False))[:LATEST],
-            statistics.for_timeline(Project.objects.published())[:LATEST],
-        )
-        latest = [entry for entry in reversed(latest) if entry.date][:LATEST]
         activity = statistics.activity_per_year()
         return {
-            "countries": countries,
-            "figures": statistics.key_figures(overall.total),
-            "latest": latest,
             "contribution_by_country": charts.bar_chart(
                 _("Known EU contribution by country"),
-                [(country.name, [per_country[country.pk]]) for country in countries],
+                [(country.name, [totals.get(country.pk)]) for country in countries],
                 [_("EU contribution")],
                 display=eur,
                 row_label=_("Country"),
             ),
-            "contribution_by_year": charts.contribution_by_year(_("Known EU contribution by year"), overall.by_year),
+            "contribution_by_year": charts.contribution_by_year(
+                _("Known EU contribution by year"), aggregates.known_contribution().by_year
+            ),
             "activity_by_year": charts.bar_chart(
                 _("Dialogue rounds and seminars per year"),
                 charts.every_year([(year, [rounds, seminars]) for year, rounds, seminars in activity.years], 0),

@@ -12,7 +12,7 @@ from funding.models import Project
 from seminars.models import Seminar
 
 from .. import charts, statistics
-from .cached_content import CachedContentMixin
+from .cached_content import CachedContentMixin, Section
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
@@ -40,14 +40,25 @@ class TopicListView(CachedContentMixin, TemplateView):
 
 
 class TopicDetailView(CachedContentMixin, DetailView):
+    """A topic across countries and years, in sections stored apart (cached_content.py)."""
+
     template_name = "portal/topic_detail.html"
-    content_template = "portal/topic_detail_content.html"
     context_object_name = "topic"
+    content_sections = (
+        Section("head", "portal/topic/head.html", "head_context"),
+        Section("timeline", "portal/topic/timeline.html", "timeline_context"),
+        Section("concerns", "portal/topic/concerns.html", "concerns_context"),
+        Section("footer", "portal/topic/footer.html"),
+    )
 
     def get_queryset(self):
         return Topic.objects.published().for_detail()
 
-    def get_content_context(self):
+    def head_context(self):
+        countries = self.object.dialogue_countries.published().only("name", "slug").order_by("name")
+        return {"agenda_countries": list(countries)}
+
+    def timeline_context(self):
         topic = self.object
         story = statistics.story(
             f"topic:{topic.pk}",
@@ -56,10 +67,7 @@ class TopicDetailView(CachedContentMixin, DetailView):
             projects=Project.objects.published().filter(topics=topic),
             projects_count=partial(statistics.projects_in, None, topic.pk),
         )
-        return {
-            "topic": topic,
-            "agenda_countries": topic.dialogue_countries.published().only("name", "slug").order_by("name"),
-            "story": story,
-            "timeline": story.timeline,
-            "concerns": concern_rows(Concern.objects.public().filter(topics=topic)),
-        }
+        return {"story": story, "timeline": story.timeline}
+
+    def concerns_context(self):
+        return {"concerns": concern_rows(Concern.objects.public().filter(topics=self.object))}

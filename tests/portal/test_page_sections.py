@@ -76,3 +76,44 @@ def test_a_new_project_changes_the_facts_count_and_the_timeline(client, country)
     html = page(client)
     assert "Media project XX-TEST" in html
     assert '?country=KZ">2</a>' in html  # projects recorded: 2
+
+
+def test_the_home_page_shows_a_project_edit_in_its_figures_and_latest_activity(client, country, monkeypatch):
+    def home():
+        response = client.get("/en/")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    home()
+    monkeypatch.setattr(statistics, "_activity_per_year", fails)  # rounds and seminars per year: as stored
+    with transaction.atomic():
+        make_project(
+            title="Media project XX-TEST",
+            countries=[country],
+            starts_on=datetime.date(2030, 1, 1),
+            starts_on_precision="day",
+            eu_contribution_eur=4000,
+        )
+    html = home()
+    assert "Media project XX-TEST" in html  # the latest activity
+    assert '<a href="/en/funding/projects/">2</a>' in html  # the key figures' projects
+    assert "€5,000" in html  # the known contribution: 1,000 + 4,000
+
+
+def test_a_topic_page_shows_a_project_edit_and_keeps_its_concerns(client, country, monkeypatch):
+    from dialogues.models import Topic
+    from dialogues_portal.views import topics
+
+    from ..factories import make_topic
+
+    topic = make_topic(name="Torture", slug="torture")
+    Concern.objects.get().topics.add(topic)
+    assert "Detention of lawyers XX-TEST" in client.get("/en/topics/torture/").content.decode()
+    monkeypatch.setattr(topics, "concern_rows", fails)
+    with transaction.atomic():
+        project = Project.objects.get()
+        project.save()
+        project.topics.add(Topic.objects.get(slug="torture"))
+    html = client.get("/en/topics/torture/").content.decode()
+    assert "Prison monitoring XX-TEST" in html
+    assert "Detention of lawyers XX-TEST" in html
