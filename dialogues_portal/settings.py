@@ -257,7 +257,10 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for every stored page's sections and figures: with the default 300 entries the pages of
+    # aggregates (about 25 entries each, per language) pushed one another out. Most entries are
+    # counts or a few KB of HTML.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 # Aggregates (dialogues/cache.py) are dropped on every content change; the timeout only bounds how
 # long another process's local-memory cache, which hears of no change, can serve an old figure.
 # Several processes or servers should therefore share Redis, where invalidation is immediate for all.
