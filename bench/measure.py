@@ -422,9 +422,13 @@ def export_child(url):
     print(json.dumps({"rows": rows, "seconds": elapsed, "rss_growth_mb": peak[0] - baseline, "peak_rss_mb": peak[0]}))
 
 
-def measure_memory(size_result):
-    """The peak RSS of a fresh process serving one request (after one uncounted request of the
-    listing), for the requests that read most rows: deep pages, searches, exports, the stories."""
+def measure_memory(size_result, out_dir):
+    """The peak RSS of a gunicorn worker (gunicorn.conf.py, one worker, DEBUG off) serving one
+    request, for the requests that read most rows: deep pages, searches, exports, the stories.
+    Each URL gets a fresh server, its worker warmed by one uncounted request of the listing; the
+    worker's peak (VmHWM) is reset before the request and read after its last byte."""
+    import urllib.request
+
     country = Country.objects.published().get(iso_code="KZ")
     cursor = deep_cursor(size_result["deep"])
     query, _rows = export_filter(country)
@@ -438,14 +442,43 @@ def measure_memory(size_result):
         ("Country page, cold", f"/en/countries/{country.slug}/"),
         ("Home page, cold", "/en/"),
     ]
+    python_bin = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "WEB_CONCURRENCY": "1",
+        "DEBUG": "False",
+        "API_ANON_RATE": "off",
+        "GUNICORN_BIND": f"127.0.0.1:{PORTAL_PORT}",
+    }
+
+    def get(path):
+        with urllib.request.urlopen(f"http://127.0.0.1:{PORTAL_PORT}{path}", timeout=120) as response:
+            while response.read(1 << 16):
+                pass
+
     rows = []
-    for name, url in urls:
-        output = subprocess.run(
-            [sys.executable, __file__, "--export-child", url], check=True, capture_output=True, text=True
-        ).stdout
-        rows.append({"name": name, "url": url, **json.loads(output.strip().splitlines()[-1])})
-        print(f"  memory {name}: peak RSS {rows[-1]['peak_rss_mb']:.0f} MB (+{rows[-1]['rss_growth_mb']:.1f})")
+    with open(out_dir / "gunicorn-memory.log", "w") as log:
+        for name, url in urls:
+            command = [python_bin / "gunicorn", "-c", "gunicorn.conf.py", "dialogues_portal.wsgi"]
+            server = serve(command, PORTAL_PORT, env, log)
+            try:
+                get("/en/funding/projects/")  # imports, templates and connections: not the request's memory
+                (worker,) = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+                baseline = proc_status_mb(worker, "VmRSS")
+                Path(f"/proc/{worker}/clear_refs").write_text("5")  # the peak starts again from now
+                get(url)
+                peak = proc_status_mb(worker, "VmHWM")
+            finally:
+                server.terminate()
+                server.wait(30)
+            rows.append({"name": name, "url": url, "peak_rss_mb": peak, "rss_growth_mb": peak - baseline})
+            print(f"  memory {name}: worker peak RSS {peak:.0f} MB (+{peak - baseline:.1f})")
     return rows
+
+
+def proc_status_mb(pid, field):
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(rf"{field}:\s+(\d+) kB", status).group(1)) / 1024
 
 
 def measure_export():
@@ -538,11 +571,7 @@ def worker_peak_rss_mb(master):
     """The largest peak RSS (VmHWM) among the gunicorn master's workers: what the requests of
     the run cost the worker at most."""
     children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-    peaks = []
-    for pid in children:
-        status = Path(f"/proc/{pid}/status").read_text()
-        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024)
-    return max(peaks)
+    return max(proc_status_mb(pid, "VmHWM") for pid in children)
 
 
 def to_ms(text):
@@ -754,8 +783,9 @@ def issue_18_targets(data, largest, smallest):
         )
     for row in data.get("memory", []):
         lines.append(
-            f"| Memory, {row['name']}: ≤100 MB peak RSS of a fresh process serving it | {row['peak_rss_mb']:.0f} MB"
-            f" (+{row['rss_growth_mb']:.1f} MB during the request) | {mark(row['peak_rss_mb'] <= 100)} |"
+            f"| Memory, {row['name']}: ≤100 MB peak RSS of a fresh gunicorn worker serving it"
+            f" | {row['peak_rss_mb']:.0f} MB (+{row['rss_growth_mb']:.1f} MB during the request)"
+            f" | {mark(row['peak_rss_mb'] <= 100)} |"
         )
     return lines
 
@@ -954,7 +984,7 @@ def main():
         result["export"] = measure_export()
         data["sizes"].append(result)
         (out_dir / "results.json").write_text(json.dumps(data, default=str, indent=1))
-    data["memory"] = measure_memory(data["sizes"][-1])
+    data["memory"] = measure_memory(data["sizes"][-1], out_dir)
     if not args.no_throughput:
         from long_tail import measure_long_tail
 

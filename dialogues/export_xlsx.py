@@ -9,11 +9,6 @@ the text format ("@"), so that Excel never turns "2010-01" into 1 January 2010.
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-
 from .spreadsheet_text import neutralised
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,16 +17,22 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.shee
 XLSX_MAX_ROWS = 100_000
 
 
-def cell_value(value):
-    if isinstance(value, str):
-        # control characters an XLSX file cannot hold would make openpyxl refuse the whole sheet
-        return ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", neutralised(value))
-    return value
-
-
 def workbook(title, headers, rows, *, text_columns=()):
     """The .xlsx bytes of a sheet with `headers` and `rows`; the columns at `text_columns` are
     written as text."""
+    # openpyxl is imported here, not at the top: a worker that never writes a workbook does not
+    # load it (about 5 MB; dialogues/spreadsheet_formats.py defers import-export's use of it too)
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    def cell_value(value):
+        if isinstance(value, str):
+            # control characters an XLSX file cannot hold would make openpyxl refuse the whole sheet
+            return ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", neutralised(value))
+        return value
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])  # Excel's limit for a sheet's name
     sheet.freeze_panes = "A2"

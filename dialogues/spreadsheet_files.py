@@ -6,7 +6,6 @@ import csv
 import io
 import zipfile
 
-import openpyxl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -56,6 +55,8 @@ def _header_row(upload, extension):
     upload.seek(0)
     if extension == ".xlsx":
         try:
+            import openpyxl  # here, not at the top: only a worker reading a spreadsheet loads it
+
             book = openpyxl.load_workbook(upload, read_only=True)
         except Exception:  # openpyxl raises many kinds for a damaged file
             raise ValidationError(_("This Excel (.xlsx) file cannot be read."), code="file_type") from None
