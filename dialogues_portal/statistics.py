@@ -173,9 +173,10 @@ def for_timeline(queryset):
     return queryset.select_related(*related) if related else queryset
 
 
-def latest(queryset, date_field, limit=STORY_LIMIT):
-    """The newest `limit` records for a timeline, undated ones last: in the order of their indexes
-    (PostgreSQL), read without sorting the table."""
+def latest(queryset, date_field, limit=None):
+    """The newest `limit` (STORY_LIMIT) records for a timeline, undated ones last: in the order of
+    their indexes (PostgreSQL), read without sorting the table."""
+    limit = STORY_LIMIT if limit is None else limit  # read when called: tests set a smaller one
     return for_timeline(queryset).order_by(F(date_field).desc(nulls_last=True), "-pk")[:limit]
 
 
