@@ -12,11 +12,13 @@ published rounds) as of a date, in a fixed number of queries whatever the number
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from .models import OPEN_STATUSES, ConcernEntry, ConcernStatus, DialogueRound
+from .partial_dates import PartialDate
 from .publishing import PublicationStatus
 
 STAGNATION_ROUNDS = 3
@@ -27,10 +29,24 @@ RECENT_MARKS = 12
 
 
 @dataclass
+class StripRound:
+    """A round as a strip shows it: its date. Read as values, not as models: a strip spans every
+    round of its country (a thousand synthetic ones), and one object per round serves the strips of
+    all the country's concerns."""
+
+    pk: int
+    held: PartialDate
+
+    @cached_property
+    def held_text(self):
+        return str(self.held)  # formatted once for all the strips it is on
+
+
+@dataclass
 class StripMark:
     """One of the country's rounds on a concern's status strip; `entry` None: nothing recorded."""
 
-    dialogue_round: DialogueRound
+    dialogue_round: StripRound
     entry: ConcernEntry | None
 
     @property
@@ -117,8 +133,9 @@ def concern_states(concerns, *, as_of=None, with_entries=True):
     if as_of is not None:
         rounds = rounds.filter(held_on__lte=as_of)
     by_country = {}
-    for dialogue_round in rounds.select_related("country").order_by("held_on", "pk"):
-        by_country.setdefault(dialogue_round.country_id, []).append(dialogue_round)
+    dated = rounds.order_by("held_on", "pk").values_list("pk", "country_id", "held_on", "held_on_precision")
+    for pk, country_id, held_on, precision in dated:
+        by_country.setdefault(country_id, []).append(StripRound(pk, PartialDate.of(held_on, precision)))
     for concern in concerns:
         state = states[concern.pk]
         at_round = {e.dialogue_round_id: e for e in state.entries if e.dialogue_round_id}

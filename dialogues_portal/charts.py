@@ -10,6 +10,8 @@ the wide side) so that no label is cut.
 import textwrap
 from dataclasses import dataclass, field
 
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from dialogues.templatetags.portal import eur
@@ -80,6 +82,27 @@ class BarChart:
     table_rows: list  # [(label, [display, ...])]
     label_x: int
     note: str = ""  # what the chart leaves out, said under it
+
+    @property
+    def drawing(self):
+        """The SVG elements of the bars and their labels. Written here, not by a template loop: the
+        template localised each of a chart's hundreds of coordinates in turn (Django formats every
+        number it renders), a third of the time of a page of charts."""
+        parts = []
+        for group in self.groups:
+            parts.append(
+                f'<text x="{self.label_x}" y="{group.label_y}" text-anchor="end" class="chart-label">'
+                f"{escape(group.label)}</text>"
+            )
+            for bar in group.bars:
+                if bar.value:
+                    parts.append(
+                        f'<rect x="{bar.x}" y="{bar.y}" width="{bar.width}" height="{bar.height}"'
+                        f' class="series-{bar.series}"></rect>'
+                    )
+                text_x = bar.text_x if bar.value else bar.x + 4
+                parts.append(f'<text x="{text_x}" y="{bar.text_y}" class="chart-value">{escape(bar.display)}</text>')
+        return mark_safe("\n".join(parts))  # every text in it is escaped
 
 
 def bar_chart(title, rows, series, display=str, row_label="", note=""):

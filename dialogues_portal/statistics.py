@@ -153,6 +153,12 @@ class TimelineEntry:
     url: str
     note: str = ""
 
+    def __post_init__(self):
+        # plain strings in the active language, not lazy ones: the entries are cached per language,
+        # and unpickling a lazy string builds a class each time (django.utils.functional.lazy),
+        # about 80 µs an entry read from the cache
+        self.kind_label, self.title, self.note = str(self.kind_label), str(self.title), str(self.note)
+
     @property
     def sort_key(self):
         return (self.date is None, self.date.date if self.date else None)

@@ -121,7 +121,7 @@ def test_the_strip_starts_at_the_first_round_with_an_entry():
     held(country, 2010)
     make_entry(concern, first, status="raised")
     strip = state_of(concern).strip
-    assert [mark.dialogue_round.held_on.year for mark in strip] == [2009, 2010]
+    assert [mark.dialogue_round.held.year for mark in strip] == [2009, 2010]
     assert [mark.status for mark in strip] == ["raised", ""]
 
 
@@ -148,7 +148,7 @@ def test_as_of_ignores_the_entries_and_rounds_after_the_date():
     assert (today.current_status, today.stagnant, len(today.entries)) == ("raised", False, 5)
     before = state_of(concern, as_of=day(2012, 12, 31))
     assert (before.current_status, before.stagnant, before.raised_rounds) == ("raised", True, 3)
-    assert [mark.dialogue_round.held_on.year for mark in before.strip] == [2010, 2011, 2012]
+    assert [mark.dialogue_round.held.year for mark in before.strip] == [2010, 2011, 2012]
     assert state_of(concern, as_of=day(2009, 12, 31)).current is None
 
 
@@ -198,7 +198,7 @@ def test_an_entry_at_a_draft_round_is_hidden_and_the_round_is_off_the_strip():
     make_entry(concern, held(country, 2011, publication_status=DRAFT), status="resolved")
     state = state_of(concern)
     assert [e.status for e in state.entries] == ["raised"]
-    assert [mark.dialogue_round.held_on.year for mark in state.strip] == [2010]
+    assert [mark.dialogue_round.held.year for mark in state.strip] == [2010]
 
 
 # --- Changes, for the feeds ------------------------------------------------------------------------

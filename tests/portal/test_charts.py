@@ -1,9 +1,12 @@
 """The charts' geometry (dialogues_portal/charts.py) and the per-year figures behind them."""
 
 import datetime
+import re
 from decimal import Decimal
 
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from dialogues_portal import charts, statistics
 from funding.aggregates import YearAmount
@@ -37,6 +40,30 @@ def test_a_bar_chart_fits_a_phone_and_its_columns_hold_their_longest_text():
     assert chart.label_x >= longest  # the labels end at label_x, so the longest starts at 0 or later
     bar = chart.groups[0].bars[0]
     assert bar.text_x + charts.text_width(bar.display) <= chart.width  # the value is not cut at the right
+
+
+def test_a_bar_chart_draws_a_bar_per_value_and_escapes_its_texts():
+    chart = charts.bar_chart(
+        "Title", [("<b>Draft</b> & co", [Decimal(2000), None])], ["A", "B"], display=lambda v: f"<{v}>"
+    )
+    drawing = str(chart.drawing)
+    first, second = chart.groups[0].bars
+    assert drawing.count("<rect ") == 1  # the empty value gets its text only
+    assert f'<rect x="{first.x}" y="{first.y}" width="{first.width}" height="16" class="series-0"></rect>' in drawing
+    assert f'<text x="{second.x + 4}" y="{second.text_y}" class="chart-value">&lt;None&gt;</text>' in drawing
+    assert "&lt;b&gt;Draft&lt;/b&gt; &amp; co</text>" in drawing
+    assert "<b>" not in drawing
+
+
+def test_a_tall_chart_s_coordinates_are_not_localised():
+    rows = [(year, [Decimal(1000 + year)]) for year in range(1950, 2026)]  # taller than 1,000 units
+    chart = charts.bar_chart("Title", rows, ["EU"])
+    assert chart.height > 1000
+    with translation.override("ru"):
+        html = render_to_string("charts/bar_chart.html", {"chart": chart, "id": "c"})
+    last_bar = chart.groups[-1].bars[0]
+    assert f'y="{last_bar.y}"' in html  # digits only: no thousands separator, no decimal comma
+    assert re.search(r'\s(x|y|width|height)="[^"]*[^\d"][^"]*"', html.split("<svg", 1)[1].split("</svg>")[0]) is None
 
 
 def test_a_long_heat_map_label_wraps_and_its_row_grows_to_hold_it():
