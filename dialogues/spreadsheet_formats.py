@@ -16,16 +16,17 @@ class DeferredFormat:
     """A tablib format class, imported on the first use of any of its attributes."""
 
     def __init__(self, path):
-        self.path = path
-        self.loaded = None
+        # underscored: no name of a format's own (title, export_set, ...) is hidden by the stand-in's
+        self._path = path
+        self._loaded = None
 
     def __getattr__(self, name):  # only for what the stand-in itself does not have
-        if self.loaded is None:
-            self.loaded = load_format_class(self.path)
-        return getattr(self.loaded, name)
+        if self._loaded is None:
+            self._loaded = load_format_class(self._path)
+        return getattr(self._loaded, name)
 
     def __repr__(self):
-        return f"<DeferredFormat {self.path}>"
+        return f"<DeferredFormat {self._path}>"
 
 
 def defer_tablib_formats():

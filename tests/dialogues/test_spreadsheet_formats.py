@@ -37,4 +37,4 @@ def test_a_deferred_format_reads_and_writes_a_workbook():
 def test_a_deferred_format_passes_on_what_the_format_has():
     deferred = DeferredFormat("tablib.formats._yaml.YAMLFormat")
     assert deferred.title == "yaml"
-    assert deferred.loaded.__name__ == "YAMLFormat"
+    assert deferred._loaded.__name__ == "YAMLFormat"
