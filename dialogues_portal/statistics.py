@@ -271,8 +271,9 @@ def story_counts(cache_key, *, rounds, seminars, projects_count):
 def story(cache_key, *, rounds, seminars, projects, projects_count):
     """The latest STORY_LIMIT rounds, seminars and projects of the given (published) querysets on
     one timeline, and how many there are in all (story_counts): six queries whatever the rows
-    (for_timeline joins what the entries show; no prefetch). Each kind's entries are cached apart, in the active language: a project's
-    edit reads the latest projects again, not the rounds and seminars."""
+    (for_timeline joins what the entries show; no prefetch). Each kind's entries are cached apart,
+    in the active language: a project's edit reads the latest projects again, not the rounds and
+    seminars."""
 
     kinds = {
         "rounds": lambda: round_entries(latest(rounds, "held_on")),
