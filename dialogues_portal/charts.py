@@ -104,23 +104,33 @@ class BarChart:
                 parts.append(f'<text x="{text_x}" y="{bar.text_y}" class="chart-value">{escape(bar.display)}</text>')
         return mark_safe("\n".join(parts))  # every text in it is escaped
 
+    @property
+    def table_body(self):
+        """The rows of the table of the chart's numbers, written here as the drawing is."""
+        rows = (
+            f'<tr><th scope="row">{escape(label)}</th>'
+            + "".join(f'<td class="number">{escape(value)}</td>' for value in values)
+            + "</tr>"
+            for label, values in self.table_rows
+        )
+        return mark_safe("\n".join(rows))  # every text in it is escaped
+
 
 def bar_chart(title, rows, series, display=str, row_label="", note=""):
     """Horizontal bars: `rows` is [(label, [value per series])]; a value that is None or 0 gets no
     bar, only its displayed value. The labels' and values' columns are as wide as their longest
     text; the bars take the rest of CHART_WIDTH."""
     largest = max((value for _label, values in rows for value in values if value), default=0)
+    shown = [[display(value) for value in values] for _label, values in rows]  # once: a page has hundreds
     label_width = max((text_width(label) for label, _values in rows), default=0) + 12
-    value_width = max((text_width(display(value)) for _label, values in rows for value in values), default=0) + 10
+    value_width = max((text_width(text) for texts in shown for text in texts), default=0) + 10
     bar_area = max(CHART_WIDTH - label_width - value_width, MIN_BAR_AREA)
     groups, y = [], TOP
-    for label, values in rows:
+    for (label, values), texts in zip(rows, shown, strict=True):
         group = Group(label=str(label), y=y, label_y=0)
-        for index, value in enumerate(values):
+        for index, (value, text) in enumerate(zip(values, texts, strict=True)):
             length = round(bar_area * float(value) / float(largest)) if value and largest else 0
-            group.bars.append(
-                Bar(index, value, display(value), label_width, y + index * (BAR_HEIGHT + BAR_GAP), max(length, 1))
-            )
+            group.bars.append(Bar(index, value, text, label_width, y + index * (BAR_HEIGHT + BAR_GAP), max(length, 1)))
         span = len(values) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP
         group.label_y = y + span // 2 + 5
         groups.append(group)
@@ -132,7 +142,7 @@ def bar_chart(title, rows, series, display=str, row_label="", note=""):
         width=max(label_width + bar_area + value_width, CHART_WIDTH),
         height=max(y, 40),
         table_headers=[row_label, *series],
-        table_rows=[(str(label), [display(value) for value in values]) for label, values in rows],
+        table_rows=[(str(label), texts) for (label, _values), texts in zip(rows, shown, strict=True)],
         label_x=label_width - 8,
         note=note,
     )

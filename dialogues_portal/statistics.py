@@ -212,10 +212,18 @@ def in_date_order(entries):
     return sorted(entries, key=lambda entry: (entry.date is None, entry.date.date if entry.date else 0))
 
 
-def timeline(rounds, seminars, projects):
-    """Rounds, seminars and projects on one line, oldest first, undated ones last; a title not yet
-    in the page's language is marked as English (dialogues/templatetags/languages.py)."""
-    return in_date_order(round_entries(rounds) + seminar_entries(seminars) + project_entries(projects))
+def latest_timeline(cache_key, *, rounds, seminars, projects, limit=None):
+    """The latest `limit` (STORY_LIMIT) of each of the given (published) querysets on one line,
+    oldest first, undated ones last: three queries (for_timeline joins what the entries show; no
+    prefetch), none while cached. Each kind's entries are cached apart, in the active language: a
+    project's edit reads the latest projects again, not the rounds and seminars."""
+    kinds = {
+        "rounds": lambda: round_entries(latest(rounds, "held_on", limit)),
+        "seminars": lambda: seminar_entries(latest(seminars, "held_on", limit)),
+        "projects": lambda: project_entries(latest(projects, "starts_on", limit)),
+    }
+    entries = in_parts(f"latest-entries:{get_language()}:{cache_key}:{limit or STORY_LIMIT}", kinds)
+    return in_date_order([entry for part in entries.values() for entry in part])
 
 
 def records_per_topic():
@@ -270,19 +278,10 @@ def story_counts(cache_key, *, rounds, seminars, projects_count):
 
 def story(cache_key, *, rounds, seminars, projects, projects_count):
     """The latest STORY_LIMIT rounds, seminars and projects of the given (published) querysets on
-    one timeline, and how many there are in all (story_counts): six queries whatever the rows
-    (for_timeline joins what the entries show; no prefetch). Each kind's entries are cached apart,
-    in the active language: a project's edit reads the latest projects again, not the rounds and
-    seminars."""
-
-    kinds = {
-        "rounds": lambda: round_entries(latest(rounds, "held_on")),
-        "seminars": lambda: seminar_entries(latest(seminars, "held_on")),
-        "projects": lambda: project_entries(latest(projects, "starts_on")),
-    }
-    entries = in_parts(f"story-latest:{get_language()}:{cache_key}", kinds)
+    one timeline (latest_timeline), and how many there are in all (story_counts): six queries
+    whatever the rows, none while cached."""
     counts = story_counts(cache_key, rounds=rounds, seminars=seminars, projects_count=projects_count)
-    return Story(in_date_order([entry for part in entries.values() for entry in part]), counts)
+    return Story(latest_timeline(cache_key, rounds=rounds, seminars=seminars, projects=projects), counts)
 
 
 def topics_raised_most_in(country, agenda, limit=10):

@@ -134,6 +134,21 @@ def known_contribution(*, country=None):
     return cached(f"known-contribution:{'all' if scope is None else scope}", partial(_known_contribution, scope))
 
 
+def known_by_year(*, country=None):
+    """known_contribution(country=...).by_year alone, from the scope's cells (two queries, none
+    while cached): what the home page's chart of years shows, without the programmes' sums."""
+    from .summaries import year_sums
+
+    scope = None if country is None else country.pk
+    key = f"known-contribution-by-year:{'all' if scope is None else scope}"
+    return cached(key, lambda: years_in_order(year_sums(scope)))
+
+
+def years_in_order(amounts):
+    """[YearAmount] of {year or None: amount}, oldest first, the unknown year last."""
+    return [YearAmount(year, amounts[year]) for year in sorted(amounts, key=lambda year: (year is None, year or 0))]
+
+
 def known_totals():
     """{None: the overall total, country id: that country's} of every scope where an amount is
     known (a scope missing: nothing known, None), in one grouped query over the cells: the home
@@ -170,9 +185,7 @@ def _known_contribution(scope):
             ),
             key=lambda row: (-row.amount, row.slug or ""),
         ),
-        by_year=[
-            YearAmount(year, by_year[year]) for year in sorted(by_year, key=lambda year: (year is None, year or 0))
-        ],
+        by_year=years_in_order(by_year),
         calls_counted=sum(found.calls for found in sums.values()),
         projects_counted=sum(found.projects for found in sums.values()),
         projects_counted_iati=sum(found.projects_iati for found in sums.values()),

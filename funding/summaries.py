@@ -214,9 +214,19 @@ def scope_sums(scope):
         )
         .order_by()
     )
-    per_year = cells.filter(COUNTED).values_list("year").annotate(amount=Sum("amount_eur")).order_by()
     programmes = {_read_key([row[0]])[0]: ProgrammeSums(*row[1:]) for row in per_programme}
-    return programmes, {_read_key([year])[0]: amount for year, amount in per_year}
+    return programmes, _per_year(cells)
+
+
+def year_sums(scope):
+    """{year or None: amount} of one scope's counted cells (None: the overall figure): two queries."""
+    _built()
+    return _per_year(ContributionCell.objects.filter(scope=_stored_key([scope])[0]))
+
+
+def _per_year(cells):
+    per_year = cells.filter(COUNTED).values_list("year").annotate(amount=Sum("amount_eur")).order_by()
+    return {_read_key([year])[0]: amount for year, amount in per_year}
 
 
 def project_counts():

@@ -10,7 +10,10 @@ so an edit renders again only the sections that read its kind of record: a proje
 a country's concerns and agenda stored. The whole content is stored too (one read when nothing
 changed), made of the stored sections. Each section's context method computes every value the
 section shows, inside the section: a value computed for one section and reused by another would
-leave the second's record of what it read short, and its stored HTML stale after an edit.
+leave the second's record of what it read short, and its stored HTML stale after an edit. A
+section may be made of parts stored apart in turn, its context method returning their
+`section_content`: what a part read counts for the section too (dialogues/cache.py), so an edit
+renders the section again from its stored parts and the part that read the record.
 """
 
 from dataclasses import dataclass
@@ -58,7 +61,7 @@ class CachedContentMixin:
 
     def section_content(self, section):
         key = f"page-content:{get_language()}:{self.content_key()}:{section.name}"
-        return cached(key, lambda: self.render_section(section))
+        return mark_safe(cached(key, lambda: self.render_section(section)))
 
     def render_section(self, section):
         record = self._depends_on_record()

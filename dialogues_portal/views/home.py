@@ -36,19 +36,28 @@ class HomeView(CachedContentMixin, TemplateView):
         return {"countries": list(Country.objects.published().order_by("name"))}
 
     def latest_context(self):
-        latest = statistics.timeline(
-            statistics.latest(DialogueRound.objects.published(), "held_on", LATEST),
-            statistics.latest(Seminar.objects.published().filter(held_on__isnull=False), "held_on", LATEST),
-            statistics.latest(Project.objects.published(), "starts_on", LATEST),
+        latest = statistics.latest_timeline(
+            "home",
+            rounds=DialogueRound.objects.published(),
+            seminars=Seminar.objects.published().filter(held_on__isnull=False),
+            projects=Project.objects.published(),
+            limit=LATEST,
         )
         return {"latest": [entry for entry in reversed(latest) if entry.date][:LATEST]}
 
     def charts_context(self):
+        # two parts stored apart in turn: a project's edit draws the contribution charts again, a
+        # round's or a seminar's the activity chart
+        return {
+            "contribution_charts": self.section_content(CONTRIBUTION_CHARTS),
+            "activity_chart": self.section_content(ACTIVITY_CHART),
+        }
+
+    def contribution_charts_context(self):
         countries = list(Country.objects.published().order_by("name"))
         # a project working in several countries counts in each, so the rows need not add up to the
         # overall total
         totals = aggregates.known_totals()
-        activity = statistics.activity_per_year()
         return {
             "contribution_by_country": charts.bar_chart(
                 _("Known EU contribution by country"),
@@ -58,8 +67,13 @@ class HomeView(CachedContentMixin, TemplateView):
                 row_label=_("Country"),
             ),
             "contribution_by_year": charts.contribution_by_year(
-                _("Known EU contribution by year"), aggregates.known_contribution().by_year
+                _("Known EU contribution by year"), aggregates.known_by_year()
             ),
+        }
+
+    def activity_chart_context(self):
+        activity = statistics.activity_per_year()
+        return {
             "activity_by_year": charts.bar_chart(
                 _("Dialogue rounds and seminars per year"),
                 charts.every_year([(year, [rounds, seminars]) for year, rounds, seminars in activity.years], 0),
@@ -68,6 +82,12 @@ class HomeView(CachedContentMixin, TemplateView):
                 note=undated_note(activity),
             ),
         }
+
+
+CONTRIBUTION_CHARTS = Section(
+    "contribution-charts", "portal/home/contribution_charts.html", "contribution_charts_context"
+)
+ACTIVITY_CHART = Section("activity-chart", "portal/home/activity_chart.html", "activity_chart_context")
 
 
 def undated_note(activity):

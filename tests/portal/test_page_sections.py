@@ -7,9 +7,10 @@ import datetime
 import pytest
 from django.db import transaction
 
-from dialogues.models import Concern
+from dialogues.models import Concern, Source
 from dialogues_portal import statistics
 from dialogues_portal.views import countries
+from dialogues_portal.views.home import HomeView
 from funding.models import Project
 
 from ..factories import make_concern, make_country, make_project, make_round, make_seminar
@@ -78,14 +79,18 @@ def test_a_new_project_changes_the_facts_count_and_the_timeline(client, country)
     assert '?country=KZ">2</a>' in html  # projects recorded: 2
 
 
-def test_the_home_page_shows_a_project_edit_in_its_figures_and_latest_activity(client, country, monkeypatch):
-    def home():
-        response = client.get("/en/")
-        assert response.status_code == 200
-        return response.content.decode()
+def home(client):
+    response = client.get("/en/")
+    assert response.status_code == 200
+    return response.content.decode()
 
-    home()
-    monkeypatch.setattr(statistics, "_activity_per_year", fails)  # rounds and seminars per year: as stored
+
+def test_the_home_page_shows_a_project_edit_in_its_figures_and_latest_activity(client, country, monkeypatch):
+    home(client)
+    # the activity chart and the latest rounds and seminars: as stored
+    monkeypatch.setattr(HomeView, "activity_chart_context", fails)
+    monkeypatch.setattr(statistics, "round_entries", fails)
+    monkeypatch.setattr(statistics, "seminar_entries", fails)
     with transaction.atomic():
         make_project(
             title="Media project XX-TEST",
@@ -93,11 +98,27 @@ def test_the_home_page_shows_a_project_edit_in_its_figures_and_latest_activity(c
             starts_on=datetime.date(2030, 1, 1),
             starts_on_precision="day",
             eu_contribution_eur=4000,
+            # a new source or programme would change what every section read
+            sources=[Source.objects.first()],
+            programme=Project.objects.get().programme,
         )
-    html = home()
+    html = home(client)
     assert "Media project XX-TEST" in html  # the latest activity
     assert '<a href="/en/funding/projects/">2</a>' in html  # the key figures' projects
     assert "€5,000" in html  # the known contribution: 1,000 + 4,000
+    assert html.count("€4,000") == 2  # the chart of years, drawn and in its table: 2030's amount
+
+
+def test_the_home_page_shows_a_round_edit_and_keeps_its_contribution_charts(client, country, monkeypatch):
+    assert "2017" not in home(client)
+    monkeypatch.setattr(HomeView, "contribution_charts_context", fails)  # as stored
+    monkeypatch.setattr(statistics, "project_entries", fails)
+    with transaction.atomic():
+        make_round(country=country, held_on=datetime.date(2017, 6, 1), sources=[Source.objects.first()])
+    html = home(client)
+    assert '<a href="/en/dialogues/">2</a>' in html  # the key figures' rounds
+    assert 'scope="row">2017</th>' in html  # the activity chart's table has the new round's year
+    assert 'id="chart-country-title"' in html  # the contribution charts, as stored
 
 
 def test_a_topic_page_shows_a_project_edit_and_keeps_its_concerns(client, country, monkeypatch):
