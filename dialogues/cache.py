@@ -100,8 +100,9 @@ def reading_areas():
     token = _reading.set(found)
     try:
         with ExitStack() as stack:
-            for connection in connections.all():
-                stack.enter_context(connection.execute_wrapper(_note_tables))
+            if outer is None:  # the outermost: its wrappers note each query for the innermost running
+                for connection in connections.all():
+                    stack.enter_context(connection.execute_wrapper(_note_tables))
             yield found
     finally:
         _reading.reset(token)

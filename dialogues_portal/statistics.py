@@ -48,13 +48,13 @@ def key_figures(contribution_total):
 
 def projects_in(scope=None, topic=None):
     """How many published projects work in a country (None: anywhere) on a topic (None: any),
-    read from the counts each edit keeps up to date (funding/summaries.py): two queries."""
+    read from the counts each edit keeps up to date (funding/summaries.py): one query."""
     return project_counts().get((scope, topic), 0)
 
 
 def projects_per_topic(scope=None):
     """{published topic id: how many published projects work on it} in a country (None:
-    anywhere), from the same counts: three queries."""
+    anywhere), from the same counts: two queries."""
     return {topic: n for (_where, topic), n in _projects_per_topic_in({scope}).items()}
 
 

@@ -126,7 +126,7 @@ def counted_once(projects):
 
 def known_contribution(*, country=None):
     """The known EU contribution overall (`country=None`) or in one country, from that scope's
-    cells each edit keeps up to date (funding/summaries.py), summed in the database: four queries,
+    cells each edit keeps up to date (funding/summaries.py), summed in the database: three queries,
     none while cached (until the next change of a record it read, dialogues/cache.py). Grouped
     from the projects, the figures took 2.7 s at a million projects; folded from the cells in
     Python, 30 ms a country."""
@@ -135,7 +135,7 @@ def known_contribution(*, country=None):
 
 
 def known_by_year(*, country=None):
-    """known_contribution(country=...).by_year alone, from the scope's cells (two queries, none
+    """known_contribution(country=...).by_year alone, from the scope's cells (one query, none
     while cached): what the home page's chart of years shows, without the programmes' sums."""
     from .summaries import year_sums
 

@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import DatabaseError, connections, transaction
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Exists, Max, Min, Q, Sum
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_save
 
 from dialogues.import_bulk import written_in_bulk
@@ -78,9 +78,11 @@ class _Table:
     calls_matter: bool  # whether a call's or a programme's edit can change it
 
     def read(self, **where):
+        """{key: value} of the stored rows (`where`: of some of them), read once the tables are
+        built (_when_built)."""
         rows = self.model.objects.filter(**where).values_list(*self.key, *self.fields)  # thousands: no instances
         width = len(self.key)
-        return {_read_key(row[:width]): self.value_of(row[width:]) for row in rows}
+        return {_read_key(row[:width]): self.value_of(row[width:]) for row in _when_built(rows)}
 
     def row(self, stored_key, value):
         return self.model(
@@ -162,13 +164,26 @@ def _built():
         rebuild()
 
 
+BUILT = Exists(SummaryLedger.objects.filter(pk=LEDGER, built=True))
+
+
+def _when_built(rows):
+    """The rows of `rows`, a read of the tables, in one query while they are built: the read asks
+    the ledger in the same statement (so in the same snapshot). Only an empty answer asks it again,
+    rebuilding the tables if a write cleared it, and reads them once more."""
+    found = list(rows.filter(BUILT))
+    if found:
+        return found
+    _built()
+    return list(rows)
+
+
 EVERY_SCOPE = object()
 
 
 def stored_cells(scope=EVERY_SCOPE):
     """{(scope, programme, year): Cell}: the known contribution's cells for the records as they
-    are, of every scope or of one (None: the overall figure); two queries."""
-    _built()
+    are, of every scope or of one (None: the overall figure); one query while they are built."""
     return CONTRIBUTION.read() if scope is EVERY_SCOPE else CONTRIBUTION.read(scope=_stored_key([scope])[0])
 
 
@@ -177,10 +192,9 @@ COUNTED = Q(calls__gt=0) | Q(projects__gt=0)  # aggregates.Cell.counted, in SQL
 
 def contribution_totals():
     """{scope: total} of the scopes where some amount counts (the others' total is unknown, None):
-    the cells' amounts summed in the database; two queries."""
-    _built()
+    the cells' amounts summed in the database; one query while they are built."""
     rows = ContributionCell.objects.filter(COUNTED).values_list("scope").annotate(total=Sum("amount_eur")).order_by()
-    return {_read_key([scope])[0]: total for scope, total in rows}
+    return {_read_key([scope])[0]: total for scope, total in _when_built(rows)}
 
 
 @dataclass(frozen=True)
@@ -200,8 +214,7 @@ class ProgrammeSums:
 def scope_sums(scope):
     """({programme id or None: ProgrammeSums}, {year or None: amount}) of one scope's cells (None:
     the overall figure), summed in the database whatever their number (1,300 cells a country at a
-    million synthetic projects): three queries."""
-    _built()
+    million synthetic projects): two queries while they are built."""
     cells = ContributionCell.objects.filter(scope=_stored_key([scope])[0])
     dated = COUNTED & ~Q(year=NONE)
     per_programme = (
@@ -214,25 +227,24 @@ def scope_sums(scope):
         )
         .order_by()
     )
-    programmes = {_read_key([row[0]])[0]: ProgrammeSums(*row[1:]) for row in per_programme}
+    programmes = {_read_key([row[0]])[0]: ProgrammeSums(*row[1:]) for row in _when_built(per_programme)}
     return programmes, _per_year(cells)
 
 
 def year_sums(scope):
-    """{year or None: amount} of one scope's counted cells (None: the overall figure): two queries."""
-    _built()
+    """{year or None: amount} of one scope's counted cells (None: the overall figure): one query
+    while they are built."""
     return _per_year(ContributionCell.objects.filter(scope=_stored_key([scope])[0]))
 
 
 def _per_year(cells):
     per_year = cells.filter(COUNTED).values_list("year").annotate(amount=Sum("amount_eur")).order_by()
-    return {_read_key([year])[0]: amount for year, amount in per_year}
+    return {_read_key([year])[0]: amount for year, amount in _when_built(per_year)}
 
 
 def project_counts():
     """{(scope, topic): how many published projects}, scope and topic None for every country and
-    every topic; a pair missing has none (two queries)."""
-    _built()
+    every topic; a pair missing has none (one query while they are built)."""
     return COUNTS.read()
 
 
