@@ -18,12 +18,15 @@ whole rows. At a million projects each of these took between 0.1 and 3 s. Instea
 import json
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import BigIntegerField, Max, Min, Value
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from .search import search
 from .sql_expressions import Overlaps, relation_array
@@ -65,10 +68,22 @@ class LargeTablePaginator(Paginator):
 
 
 class LargeTableAdminMixin:
-    """The paginator above, and the count it gives marked as an estimate in the changelist."""
+    """The paginator above, and the count it gives marked as an estimate in the changelist; each
+    row's action checkbox written at once."""
 
     paginator = LargeTablePaginator
     show_full_result_count = False  # no second COUNT(*) over the whole table
+
+    def action_checkbox(self, obj):
+        """Django's own checkbox (ModelAdmin.action_checkbox), without rendering a widget's
+        templates for each row: a sixth of a page of 50 projects' time."""
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -156,3 +156,19 @@ def test_the_filters_read_no_through_table_join_on_postgresql(publisher_client, 
     project_queries = [q["sql"] for q in captured if 'FROM "funding_project"' in q["sql"]]
     assert project_queries
     assert not any("funding_project_countries" in sql or "DISTINCT" in sql for sql in project_queries)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+def test_each_rows_checkbox_is_djangos_own(admin_client, records, language):
+    from django.contrib import admin
+    from django.contrib.admin import ModelAdmin
+    from django.utils import translation
+
+    project = records["both"]
+    project.title = 'Monitoring <script>alert("x")</script> & "detention"'
+    model_admin = admin.site._registry[Project]
+    with translation.override(language):
+        assert model_admin.action_checkbox(project) == ModelAdmin.action_checkbox(model_admin, project)
+    project.save()
+    _titles, response = listed(admin_client)
+    assert model_admin.action_checkbox(project) in response.content.decode()
