@@ -134,14 +134,18 @@ def known_contribution(*, country=None):
     return cached(f"known-contribution:{'all' if scope is None else scope}", partial(_known_contribution, scope))
 
 
-def known_by_year(*, country=None):
-    """known_contribution(country=...).by_year alone, from the scope's cells (one query, none
-    while cached): what the home page's chart of years shows, without the programmes' sums."""
-    from .summaries import year_sums
+def known_by_scope_and_year():
+    """{scope (None: overall, else a country's id): {year or None: amount}} of every scope where
+    an amount is known, from the cells each edit keeps up to date, in one grouped query (none while
+    cached): the home page's totals and its chart of years."""
+    from .summaries import year_sums_by_scope
 
-    scope = None if country is None else country.pk
-    key = f"known-contribution-by-year:{'all' if scope is None else scope}"
-    return cached(key, lambda: years_in_order(year_sums(scope)))
+    return cached("known-contribution-by-scope-year", year_sums_by_scope)
+
+
+def known_by_year():
+    """known_contribution().by_year alone (the overall figure), without the programmes' sums."""
+    return years_in_order(known_by_scope_and_year().get(None, {}))
 
 
 def years_in_order(amounts):
@@ -151,11 +155,9 @@ def years_in_order(amounts):
 
 def known_totals():
     """{None: the overall total, country id: that country's} of every scope where an amount is
-    known (a scope missing: nothing known, None), in one grouped query over the cells: the home
-    page shows six totals, which folding every scope's cells took 45 ms at a million projects."""
-    from .summaries import contribution_totals
-
-    return cached("known-contribution-totals", contribution_totals)
+    known (a scope missing: nothing known, None): the home page shows six totals, which folding
+    every scope's cells took 45 ms at a million projects."""
+    return {scope: sum(years.values(), Decimal(0)) for scope, years in known_by_scope_and_year().items()}
 
 
 def project_counts():

@@ -190,11 +190,20 @@ def stored_cells(scope=EVERY_SCOPE):
 COUNTED = Q(calls__gt=0) | Q(projects__gt=0)  # aggregates.Cell.counted, in SQL
 
 
-def contribution_totals():
-    """{scope: total} of the scopes where some amount counts (the others' total is unknown, None):
-    the cells' amounts summed in the database; one query while they are built."""
-    rows = ContributionCell.objects.filter(COUNTED).values_list("scope").annotate(total=Sum("amount_eur")).order_by()
-    return {_read_key([scope])[0]: total for scope, total in _when_built(rows)}
+def year_sums_by_scope():
+    """{scope: {year or None: amount}} of the scopes where some amount counts (the others' figure
+    is unknown), the cells' amounts summed by scope and year in the database: a couple of hundred
+    rows from a few thousand cells, in one query while they are built."""
+    rows = (
+        ContributionCell.objects.filter(COUNTED)
+        .values_list("scope", "year")
+        .annotate(amount=Sum("amount_eur"))
+        .order_by()
+    )
+    sums = defaultdict(dict)
+    for scope, year, amount in _when_built(rows):
+        sums[_read_key([scope])[0]][_read_key([year])[0]] = amount
+    return dict(sums)
 
 
 @dataclass(frozen=True)
@@ -228,18 +237,8 @@ def scope_sums(scope):
         .order_by()
     )
     programmes = {_read_key([row[0]])[0]: ProgrammeSums(*row[1:]) for row in _when_built(per_programme)}
-    return programmes, _per_year(cells)
-
-
-def year_sums(scope):
-    """{year or None: amount} of one scope's counted cells (None: the overall figure): one query
-    while they are built."""
-    return _per_year(ContributionCell.objects.filter(scope=_stored_key([scope])[0]))
-
-
-def _per_year(cells):
     per_year = cells.filter(COUNTED).values_list("year").annotate(amount=Sum("amount_eur")).order_by()
-    return {_read_key([year])[0]: amount for year, amount in _when_built(per_year)}
+    return programmes, {_read_key([year])[0]: amount for year, amount in _when_built(per_year)}
 
 
 def project_counts():

@@ -338,6 +338,7 @@ def test_the_totals_and_one_scopes_figures_equal_those_folded_from_every_cell(wo
         country = None if scope is None else Country.objects.get(pk=scope)
         assert aggregates.known_contribution(country=country).total == expected
         assert aggregates.known_totals().get(scope) == expected
+    assert aggregates.known_by_year() == aggregates.known_contribution().by_year  # the home page's chart
     unknown_only = make_country("TJ")
     with transaction.atomic():
         make_project(countries=[unknown_only])  # no amount stated
