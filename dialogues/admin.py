@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from .admin_base import OneHistoryEntryPerSaveMixin, PublishableAdmin, PublishableAdminForm
+from .admin_changelist import relation_filter
 from .admin_forms import PortalModelForm
 from .admin_tracker import CitationInline, ConcernEntryInline, save_round_entries
 from .import_export import PublishableImportExportMixin
@@ -104,7 +105,7 @@ class DialogueRoundAdmin(PublishableImportExportMixin, PublishableAdmin, Transla
         "place",
         "publication_status",
     )
-    list_filter = ("country", "format", "topics")
+    list_filter = ("country", "format", relation_filter("topics", _("topics")))  # no join, no DISTINCT
     list_select_related = ("country",)  # __str__ names the country
     search_fields = in_both_languages("country__name", "place", "summary")
     date_hierarchy = "held_on"

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from dialogues.admin_base import CountryCodesColumnMixin, PublishableAdmin
+from dialogues.admin_changelist import relation_filter
 from dialogues.admin_forms import PortalModelForm
 from dialogues.admin_tracker import CitationInline
 from dialogues.import_export import PublishableImportExportMixin
@@ -26,7 +27,8 @@ class RecommendationInline(admin.TabularInline):
 class SeminarAdmin(CountryCodesColumnMixin, PublishableImportExportMixin, PublishableAdmin, TranslationAdmin):
     resource_classes = [SeminarResource]
     list_display = ("title", "kind", "country_codes", "city", "held", "publication_status", "updated_at")
-    list_filter = ("kind", "countries", "topics")
+    # without a join and DISTINCT over the table (dialogues/admin_changelist.py)
+    list_filter = ("kind", relation_filter("countries", _("countries")), relation_filter("topics", _("topics")))
     search_fields = in_both_languages("title", "city", "summary")
     date_hierarchy = "held_on"
     autocomplete_fields = ("countries", "dialogue_round", "topics", "organisers", "concerns", "sources")

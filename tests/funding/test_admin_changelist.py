@@ -172,3 +172,33 @@ def test_each_rows_checkbox_is_djangos_own(admin_client, records, language):
     project.save()
     _titles, response = listed(admin_client)
     assert model_admin.action_checkbox(project) in response.content.decode()
+
+
+def test_the_seminar_and_round_changelists_filter_by_country_and_topic_once_each(publisher_client, records):
+    """Their many-to-many filters are the projects' (RelationFilter): a seminar of two countries is
+    listed once, with no join or DISTINCT over the table."""
+    from dialogues.models import DialogueRound
+    from seminars.models import Seminar
+    from tests.factories import make_round, make_seminar
+
+    kz, kg, torture = records["kz"], records["kg"], records["torture"]
+    regional = make_seminar(title="Regional forum", countries=[kz, kg], topics=[torture])
+    make_seminar(title="Kyrgyz seminar", countries=[kg])
+    on_torture = make_round(country=kz, topics=[torture])
+    make_round(country=kz)
+
+    def rows(url, query):
+        with CaptureQueriesContext(connection) as queries:
+            response = publisher_client.get(url + query)
+        assert response.status_code == 200
+        assert not any("DISTINCT" in query["sql"] and "JOIN" in query["sql"] for query in queries.captured_queries)
+        return list(response.context["cl"].result_list)
+
+    seminars, rounds = reverse("admin:seminars_seminar_changelist"), reverse("admin:dialogues_dialogueround_changelist")
+    assert rows(seminars, f"?countries__id__exact={kz.pk}") == [regional]
+    assert len(rows(seminars, f"?countries__id__exact={kg.pk}")) == 2
+    assert rows(seminars, f"?countries__id__exact={kg.pk}&topics__id__exact={torture.pk}") == [regional]
+    assert rows(rounds, f"?topics__id__exact={torture.pk}") == [on_torture]
+    assert Seminar.objects.count() == 2 and DialogueRound.objects.count() == 2
+    response = publisher_client.get(seminars + "?countries__id__exact=x")
+    assert response.status_code == 302 and "e=1" in response["Location"]
