@@ -194,16 +194,15 @@ def year_sums_by_scope():
     """{scope: {year or None: amount}} of the scopes where some amount counts (the others' figure
     is unknown), the cells' amounts summed by scope and year in the database: a couple of hundred
     rows from a few thousand cells, in one query while they are built."""
-    rows = (
-        ContributionCell.objects.filter(COUNTED)
-        .values_list("scope", "year")
-        .annotate(amount=Sum("amount_eur"))
-        .order_by()
-    )
     sums = defaultdict(dict)
-    for scope, year, amount in _when_built(rows):
+    for scope, year, amount in _counted_amounts(ContributionCell.objects.all(), "scope", "year"):
         sums[_read_key([scope])[0]][_read_key([year])[0]] = amount
     return dict(sums)
+
+
+def _counted_amounts(cells, *by):
+    """[(*by, amount)]: the counted cells' amounts summed by the fields `by`, once the tables are built."""
+    return _when_built(cells.filter(COUNTED).values_list(*by).annotate(amount=Sum("amount_eur")).order_by())
 
 
 @dataclass(frozen=True)
@@ -237,8 +236,7 @@ def scope_sums(scope):
         .order_by()
     )
     programmes = {_read_key([row[0]])[0]: ProgrammeSums(*row[1:]) for row in _when_built(per_programme)}
-    per_year = cells.filter(COUNTED).values_list("year").annotate(amount=Sum("amount_eur")).order_by()
-    return programmes, {_read_key([year])[0]: amount for year, amount in _when_built(per_year)}
+    return programmes, {_read_key([year])[0]: amount for year, amount in _counted_amounts(cells, "year")}
 
 
 def project_counts():
