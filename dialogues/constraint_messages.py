@@ -176,6 +176,8 @@ MESSAGES = {
         "projects_iati",
         _("IATI activities counted are projects counted."),
     ),
+    "contributionyear_one_per_key": ("scope", _("This scope and year have their sum.")),
+    "contributionyear_counted": ("records", _("A stored sum counts at least one call or project.")),
     "projectcount_one_per_key": ("scope", _("This scope and topic have their count.")),
     "projectcount_not_empty": ("projects", _("A stored count counts at least one project.")),
     "summaryledger_single_row": ("built", _("The contribution's figures have one record of their state.")),

@@ -136,8 +136,8 @@ def known_contribution(*, country=None):
 
 def known_by_scope_and_year():
     """{scope (None: overall, else a country's id): {year or None: amount}} of every scope where
-    an amount is known, from the cells each edit keeps up to date, in one grouped query (none while
-    cached): the home page's totals and its chart of years."""
+    an amount is known, from the sums by scope and year each edit keeps up to date, in one query
+    (none while cached): the home page's totals and its chart of years."""
     from .summaries import year_sums_by_scope
 
     return cached("known-contribution-by-scope-year", year_sums_by_scope)

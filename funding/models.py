@@ -447,6 +447,27 @@ class ContributionCell(models.Model):
         return f"{self.scope}/{self.programme}/{self.year}: {self.amount_eur}"
 
 
+class ContributionYear(models.Model):
+    """The known EU contribution of one scope and year: ContributionCell's counted amounts summed
+    over its programmes, kept up to date with them (funding/summaries.py), so that the totals and
+    the chart of years read a couple of hundred rows, not group thousands of cells. A scope and
+    year where nothing counts has no row: its figure is unknown, not 0."""
+
+    scope = models.PositiveIntegerField()  # a country's id; 0: every country
+    year = models.PositiveIntegerField()  # 0: no year
+    amount_eur = models.DecimalField(max_digits=20, decimal_places=2)
+    records = models.PositiveIntegerField()  # the calls and projects whose amounts count
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "year"], name="contributionyear_one_per_key"),
+            models.CheckConstraint(condition=Q(records__gt=0), name="contributionyear_counted"),
+        ]
+
+    def __str__(self):
+        return f"{self.scope}/{self.year}: {self.amount_eur}"
+
+
 class ProjectCount(models.Model):
     """How many published projects work in a scope on a topic (0: every country, every topic),
     kept up to date as ContributionCell is (funding/summaries.py): the counts of the home, country
@@ -467,10 +488,10 @@ class ProjectCount(models.Model):
 
 
 class SummaryLedger(models.Model):
-    """One row: whether the summary tables (ContributionCell, ProjectCount) hold the figures of the
-    records as they are (`built`). Edits lock it while they adjust them; a write that cannot say
-    what it changed (a bulk write, a deletion, a migration) clears it, and the next reader
-    rebuilds them."""
+    """One row: whether the summary tables (ContributionCell, ContributionYear, ProjectCount) hold
+    the figures of the records as they are (`built`). Edits lock it while they adjust them; a
+    write that cannot say what it changed (a bulk write, a deletion, a migration) clears it, and
+    the next reader rebuilds them."""
 
     built = models.BooleanField(default=False)
 
@@ -496,6 +517,7 @@ from .iati.models import (  # noqa: E402
 __all__ = [
     "Call",
     "ContributionCell",
+    "ContributionYear",
     "ProjectCount",
     "SummaryLedger",
     "ExchangeRate",

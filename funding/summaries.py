@@ -1,6 +1,7 @@
 """The summary tables, kept up to date as edits are made, so that the figures after an edit are
-read, not computed: the known EU contribution's cells (funding.models.ContributionCell) and the
-published projects' counts by country and topic (ProjectCount).
+read, not computed: the known EU contribution's cells (funding.models.ContributionCell), their
+counted amounts summed by scope and year (ContributionYear) and the published projects' counts by
+country and topic (ProjectCount).
 
 Computed whole, each groups every published project (the contribution 2.7 s at a million
 projects, the counts of a country page 0.8 s, every time an edit dropped them). Both are
@@ -26,6 +27,7 @@ the rows) and migrations.
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import DatabaseError, connections, transaction
 from django.db.models import Count, Exists, Max, Min, Q, Sum
@@ -37,7 +39,7 @@ from dialogues.publishing import PublicationStatus
 from dialogues.sql_expressions import ids_in, related_ids
 
 from . import aggregates
-from .models import Call, ContributionCell, Programme, Project, ProjectCount, SummaryLedger
+from .models import Call, ContributionCell, ContributionYear, Programme, Project, ProjectCount, SummaryLedger
 
 logger = logging.getLogger(__name__)
 LEDGER = 1  # the ledger's one row
@@ -63,19 +65,47 @@ def project_counts_of(projects):
 
 
 @dataclass(frozen=True)
+class YearSum:
+    """What the records of one scope and year add to the known contribution, over every
+    programme: the amount of those that count and how many they are. Summed from cells, which
+    hold an amount only where records count, so sums of cells add up as the cells do."""
+
+    amount: Decimal = Decimal(0)
+    records: int = 0
+
+    def __add__(self, other):
+        return YearSum(self.amount + other.amount, self.records + other.records)
+
+    def __sub__(self, other):
+        return YearSum(self.amount - other.amount, self.records - other.records)
+
+    def __bool__(self):
+        return bool(self.amount or self.records)
+
+
+def year_sums_of(cells):
+    """{(scope, year): YearSum} of {(scope, programme, year): Cell}."""
+    sums = defaultdict(YearSum)
+    for (scope, _programme, year), cell in cells.items():
+        sums[scope, year] += YearSum(cell.amount, cell.calls + cell.projects)
+    return {key: value for key, value in sums.items() if value}
+
+
+@dataclass(frozen=True, eq=False)  # each table is itself: compared and hashed by identity
 class _Table:
     """A summary table: its model, the fields of its key and of its value, and how the value of
     the records selected is computed ({key: value}; values add and subtract, and are false when
-    nothing counts)."""
+    nothing counts): from the records, or (`folds`) from another table's values for them."""
 
     model: type
     key: tuple
     fields: tuple
-    compute: object  # (calls, projects) -> {key: value}
+    compute: object  # (calls, projects) -> {key: value}; with `folds`: ({its key: value}) -> {key: value}
     value_of: object  # the stored fields' values -> value
     stored: object  # value -> the stored fields' values
     zero: object  # the value of nothing
     calls_matter: bool  # whether a call's or a programme's edit can change it
+    folds: object = None  # the table whose values this one's are computed from, which comes first
 
     def read(self, **where):
         """{key: value} of the stored rows (`where`: of some of them), read once the tables are
@@ -134,6 +164,17 @@ CONTRIBUTION = _Table(
     zero=aggregates.Cell(),
     calls_matter=True,
 )
+YEARS = _Table(
+    model=ContributionYear,
+    key=("scope", "year"),
+    fields=("amount_eur", "records"),
+    compute=year_sums_of,
+    value_of=lambda values: YearSum(*values),
+    stored=lambda sums: [sums.amount, sums.records],
+    zero=YearSum(),
+    calls_matter=True,
+    folds=CONTRIBUTION,
+)
 COUNTS = _Table(
     model=ProjectCount,
     key=("scope", "topic"),
@@ -144,7 +185,29 @@ COUNTS = _Table(
     zero=0,
     calls_matter=False,
 )
-TABLES = (CONTRIBUTION, COUNTS)
+TABLES = (CONTRIBUTION, YEARS, COUNTS)
+
+
+def _computed(tables, calls, projects):
+    """[{key: value}] of each table of `tables` for the records selected (None: every one); a
+    table folded from another is computed from that one's values, not from the records again."""
+    values = {}
+    for table in tables:
+        if table.folds is None:
+            values[table] = table.compute(calls, projects)
+        else:
+            values[table] = table.compute(values[table.folds])
+    return [values[table] for table in tables]
+
+
+def stored_tables():
+    """[{key: value}] of each summary table as stored: to compare with `computed_tables()`."""
+    return [table.read() for table in TABLES]
+
+
+def computed_tables():
+    """[{key: value}] of each summary table computed from every record, without storing it."""
+    return _computed(TABLES, None, None)
 
 
 def _stored_key(key):
@@ -192,17 +255,12 @@ COUNTED = Q(calls__gt=0) | Q(projects__gt=0)  # aggregates.Cell.counted, in SQL
 
 def year_sums_by_scope():
     """{scope: {year or None: amount}} of the scopes where some amount counts (the others' figure
-    is unknown), the cells' amounts summed by scope and year in the database: a couple of hundred
-    rows from a few thousand cells, in one query while they are built."""
+    is unknown): the stored sums of the cells by scope and year, a couple of hundred rows, in one
+    query while they are built."""
     sums = defaultdict(dict)
-    for scope, year, amount in _counted_amounts(ContributionCell.objects.all(), "scope", "year"):
-        sums[_read_key([scope])[0]][_read_key([year])[0]] = amount
+    for (scope, year), year_sum in YEARS.read().items():
+        sums[scope][year] = year_sum.amount
     return dict(sums)
-
-
-def _counted_amounts(cells, *by):
-    """[(*by, amount)]: the counted cells' amounts summed by the fields `by`, once the tables are built."""
-    return _when_built(cells.filter(COUNTED).values_list(*by).annotate(amount=Sum("amount_eur")).order_by())
 
 
 @dataclass(frozen=True)
@@ -236,7 +294,8 @@ def scope_sums(scope):
         .order_by()
     )
     programmes = {_read_key([row[0]])[0]: ProgrammeSums(*row[1:]) for row in _when_built(per_programme)}
-    return programmes, {_read_key([year])[0]: amount for year, amount in _counted_amounts(cells, "year")}
+    years = YEARS.read(scope=_stored_key([scope])[0])
+    return programmes, {year: year_sum.amount for (_scope, year), year_sum in years.items()}
 
 
 def project_counts():
@@ -253,8 +312,8 @@ def rebuild(*, force=False):
         built = SummaryLedger.objects.select_for_update().filter(pk=LEDGER).values_list("built", flat=True)
         if built.get() and not force:
             return
-        for table in TABLES:
-            table.replace(table.compute(None, None))
+        for table, values in zip(TABLES, computed_tables(), strict=True):
+            table.replace(values)
         SummaryLedger.objects.filter(pk=LEDGER).update(built=True)
 
 
@@ -274,13 +333,13 @@ class _Change:
 
     def __init__(self, select, pk, tables=TABLES):
         self.select, self.tables = select, tables
-        self.before = [table.compute(*select(pk)) for table in tables]
+        self.before = _computed(tables, *select(pk))
 
     def apply(self, pk):
         """Add to the stored tables what the write changed in its records' figures."""
-        selected = self.select(pk)
-        for table, before in zip(self.tables, self.before, strict=True):
-            after = table.compute(*selected)
+        for table, before, after in zip(
+            self.tables, self.before, _computed(self.tables, *self.select(pk)), strict=True
+        ):
             changes = {}
             for key in before.keys() | after.keys():
                 difference = after.get(key, table.zero) - before.get(key, table.zero)

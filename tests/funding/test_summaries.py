@@ -16,8 +16,23 @@ from django.test.utils import CaptureQueriesContext
 from dialogues.import_bulk import written_in_bulk
 from dialogues.models import Country
 from funding import aggregates
-from funding.models import Call, ContributionCell, Project, ProjectCount, ProjectSourceKind, SummaryLedger
-from funding.summaries import project_counts, project_counts_of, rebuild, stored_cells
+from funding.models import (
+    Call,
+    ContributionCell,
+    ContributionYear,
+    Project,
+    ProjectCount,
+    ProjectSourceKind,
+    SummaryLedger,
+)
+from funding.summaries import (
+    computed_tables,
+    project_counts,
+    project_counts_of,
+    rebuild,
+    stored_cells,
+    stored_tables,
+)
 from tests.factories import DRAFT, PUBLISHED, make_call, make_country, make_programme, make_project, make_topic
 
 
@@ -30,6 +45,7 @@ def assert_kept_up_to_date(step="", *, maintained=True):
     had to leave them to be rebuilt."""
     assert built() is maintained, step
     assert stored_cells() == aggregates.rule_cells(), step
+    assert stored_tables() == computed_tables(), step  # the cells' sums by year and the counts too
     assert project_counts() == project_counts_of(Project.objects.all()), step
 
 
@@ -325,6 +341,11 @@ def test_the_command_says_whether_the_cells_were_right_and_rebuilds_them(world):
     call_command("rebuild_summaries", stdout=out)
     assert "differed" in out.getvalue()
     assert_kept_up_to_date()
+    out = io.StringIO()
+    ContributionYear.objects.filter(scope=0).update(amount_eur=1)
+    call_command("rebuild_summaries", stdout=out)
+    assert "differed" in out.getvalue()
+    assert_kept_up_to_date()
 
 
 def test_the_totals_and_one_scopes_figures_equal_those_folded_from_every_cell(world):
@@ -345,3 +366,24 @@ def test_the_totals_and_one_scopes_figures_equal_those_folded_from_every_cell(wo
     assert unknown_only.pk not in aggregates.known_totals()
     figure = aggregates.known_contribution(country=unknown_only)
     assert figure.total is None and figure.projects_amount_unknown == 1
+
+
+def test_the_database_refuses_a_sum_by_year_of_nothing_and_a_second_one_for_a_key(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContributionYear.objects.create(scope=0, year=0, amount_eur=0, records=0)
+    ContributionYear.objects.create(scope=0, year=0, amount_eur=0, records=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContributionYear.objects.create(scope=0, year=0, amount_eur=5, records=1)
+
+
+def test_the_sums_by_year_equal_the_counted_cells_summed_and_leave_out_unknown_years(world):
+    """A year where projects have no stated amount has no sum (its figure is unknown, not 0)."""
+    with transaction.atomic():
+        make_project(programme=world["programmes"][0], countries=world["countries"][:1], **year(1999))
+    sums = {}
+    for (scope, _programme, when), cell in aggregates.rule_cells().items():
+        if cell.counted:
+            sums[scope, when] = sums.get((scope, when), Decimal(0)) + cell.amount
+    assert {key: value.amount for key, value in stored_tables()[1].items()} == sums
+    assert (None, 1999) not in sums
+    assert_kept_up_to_date()

@@ -46,7 +46,7 @@ SHOWN_INLINE = {"recommendation", "projectsector", "projectcountryshare", "iatit
 # written by an import only: shown, never added or changed by hand
 READ_ONLY = {"iatifile"}
 # computed from the records (funding/summaries.py): nothing to show or edit
-DERIVED = {"contributioncell", "projectcount", "summaryledger"}
+DERIVED = {"contributioncell", "contributionyear", "projectcount", "summaryledger"}
 
 
 def test_every_content_model_is_in_the_admin():

@@ -18,12 +18,12 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 # Rebuilt by migrate (content types, permissions) or from the records (the known contribution's
-# cells and the projects' counts, funding/summaries.py), or not worth keeping (sessions, lock-out
+# cells, their sums by year and the projects' counts, funding/summaries.py), or not worth keeping (sessions, lock-out
 # log, and what is in flight: uploads waiting for import, queued tasks, which a restore would rerun).
 EXCLUDED = (
     *("contenttypes", "auth.permission", "sessions", "axes"),
     *("django_tasks_database", "dialogues_portal.pendingimport", "funding.iatiupload"),
-    *("funding.contributioncell", "funding.projectcount", "funding.summaryledger"),
+    *("funding.contributioncell", "funding.contributionyear", "funding.projectcount", "funding.summaryledger"),
 )
 
 
