@@ -155,10 +155,14 @@ def year_filter(field, title):
 
 class FullTextSearchMixin:
     """The changelist's search box searches as the public search does (every word, synonyms,
-    both languages), on the model's stored search document where PostgreSQL keeps one."""
+    both languages), on the model's stored search document where PostgreSQL keeps one; the
+    autocomplete of a form's field (select2, asking at each key) takes each word as the beginning
+    of a word and gives the best of the first matches first, as the public search ranks them."""
 
     def get_search_results(self, request, queryset, search_term):
         fields = getattr(self.model, "SEARCH_FIELDS", None)
-        if not fields or not search_term.strip() or request.path.endswith("/autocomplete/"):
+        if not fields or not search_term.strip():
             return super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/"):
+            return search(queryset, search_term, fields, rank=True, prefix=True), False
         return search(queryset, search_term, fields, rank=False), False

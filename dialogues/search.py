@@ -9,10 +9,15 @@ thousand. Their ids, best first, are computed once per search and filter state a
 aggregate cache (dialogues/cache.py, cleared by any edit): the page, its count and its per-option
 counts then read a list of ids instead of searching again. Small tables use an expression.
 Elsewhere (SQLite): a case-insensitive match of every word in the searched fields, newest first.
+
+As one types (`prefix`: the admin's autocomplete), each word is the beginning of a word ("tortu"
+finds torture), through the same stored document and index: the admin's own search, a LIKE over
+every title and summary, took 3.8 s for a rare word at a million projects.
 """
 
 import hashlib
 import json
+import re
 from functools import cached_property, reduce
 from operator import add, and_, or_
 from types import SimpleNamespace
@@ -56,21 +61,37 @@ def search_index(model_name, fields):
     return GinIndex(search_vector(fields), name=f"{model_name}_fulltext")
 
 
+WORD = re.compile(r"\w+")  # letters and digits only: no operator of the query syntax gets through
+
+
+def prefix_query(text):
+    """Every word of `text` (the first ten) as the beginning of a word, in both languages; None
+    when `text` has no word."""
+    words = WORD.findall(text)[:10]
+    if not words:
+        return None
+    raw = " & ".join(f"{word}:*" for word in words)
+    return reduce(or_, (SearchQuery(raw, config=config, search_type="raw") for config in SEARCH_CONFIGS))
+
+
 def clean_query(text):
     return " ".join(str(text).replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
 
 
-def search(queryset, text, fields, *, rank=True):
+def search(queryset, text, fields, *, rank=True, prefix=False):
     """Rows of `queryset` matching `text` in `fields` (and in its generated title's words: see
     GENERATED_TITLES), or the same text with a synonym the sources give (dialogues/synonyms.py),
-    the best first when `rank`."""
+    the best first when `rank`; `prefix`: its words as the beginnings of words (as one types)."""
     text = clean_query(text)
     if not text:
         return queryset
     title = GENERATED_TITLES.get(queryset.model._meta.label_lower)
     texts = synonyms.variants(text)
     if connections[queryset.db].vendor == "postgresql":
-        query = reduce(or_, map(search_query, texts))
+        queries = [query for query in map(prefix_query if prefix else search_query, texts) if query is not None]
+        if not queries:  # nothing but punctuation
+            return queryset.none()
+        query = reduce(or_, queries)
         if tuple(fields) != tuple(getattr(queryset.model, "SEARCH_FIELDS", ())):
             vector = search_vector(fields) if title is None else search_vector(fields) + title.vector()
             matches = queryset.alias(matched_document=vector).filter(matched_document=query)
