@@ -39,10 +39,20 @@ def test_the_beginning_of_a_word_finds_the_projects_drafts_included(editor_clien
 
 @pytest.mark.parametrize(
     "term",
-    ["':* & !(", "tort:* | media", "\\", "a' OR '1'='1", "<->", "\x00tortu", "tortu " * 50, "((", "!!!", "&"],
+    ["':* & !(", "tort:* | media", "\\", "a' OR '1'='1", "<->", "tortu " * 50, "((", "!!!", "&"],
 )
 def test_any_input_gives_suggestions_or_none_never_an_error(editor_client, projects, term):
     assert isinstance(suggested(editor_client, term), list)
+
+
+@pytest.mark.parametrize("field", ["duplicate_of", "sources", "programme", "countries", "topics", "concerns"])
+def test_a_nul_byte_in_any_autocomplete_is_a_clear_refusal_not_an_error(editor_client, projects, field):
+    """Django's autocomplete reads its term unchecked; PostgreSQL refuses NUL in text (a 500)."""
+    response = editor_client.get(
+        URL, {"term": "tor\x00tu", "app_label": "funding", "model_name": "project", "field_name": field}
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
 
 
 def test_staff_without_permissions_get_no_suggestions(client, staff_without_permissions, projects):
