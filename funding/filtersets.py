@@ -20,7 +20,7 @@ from dialogues.filtersets import (
 from dialogues.languages import in_both_languages
 from dialogues.templatetags.languages import translated
 
-from .iati.mapping import CENTRAL_ASIA_REGION
+from .iati.codes import CENTRAL_ASIA_REGION
 from .models import Call, Programme, Project, ProjectSector, ProjectSourceKind, ProjectStatus, Scope, SectorTopic
 from .sector_codes import NotSectorCodes, sector_codes
 

@@ -22,9 +22,7 @@ from django.utils.translation import gettext as _
 from dialogues.import_background import ProgressWriter
 from dialogues_portal.models import ImportStage
 
-from .importer import iati_files_import
 from .models import IatiUpload
-from .parse import IatiFileError
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +66,17 @@ def import_iati_upload(upload_id):
     _run_stage(upload_id, ImportStage.IMPORT_WAITING, ImportStage.IMPORTING, dry_run=False)
 
 
+def iati_files_import(**kwargs):
+    """The command's import (importer.py), loaded when a task worker runs it: a web worker, which
+    only queues uploads, never loads the XML parser and the mapping (lxml: about 5 MB a worker)."""
+    from .importer import iati_files_import as run
+
+    return run(**kwargs)
+
+
 def _run_stage(upload_id, waiting, running, *, dry_run):
+    from .parse import IatiFileError  # in the task worker only: see iati_files_import
+
     # only the worker that moves the upload on from "waiting" runs the stage (a task run twice)
     if not IatiUpload.objects.filter(pk=upload_id, stage=waiting).update(stage=running, activities_done=0):
         return

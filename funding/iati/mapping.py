@@ -11,9 +11,9 @@ from dialogues.country_codes import ASSIGNED
 from dialogues.models import OrganisationKind
 
 from ..models import ProjectStatus
+from .codes import CENTRAL_ASIA_REGION
 from .parse import Activity, InvalidActivity
 
-CENTRAL_ASIA_REGION = "619"  # the OECD DAC's "Central Asia, regional"
 TITLE_LENGTH = 400  # Project.title
 
 # activity-status: pipeline, implementation, finalisation, closed; cancelled (5) and suspended (6)
