@@ -354,8 +354,8 @@ REST_FRAMEWORK = {
         "dialogues_portal.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PERMISSION_CLASSES": ["dialogues.api.permissions.ModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_FILTER_BACKENDS": ["dialogues.api.filtering.FilterBackend"],
     # Writes are JSON (415 otherwise), never nested more deeply than a record needs (a 400).
     "DEFAULT_PARSER_CLASSES": ["dialogues_portal.api.parsers.PortalJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "dialogues.api.schema.PortalAutoSchema",  # anonymous reads, common errors
