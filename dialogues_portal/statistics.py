@@ -75,8 +75,18 @@ class Activity:
 
 
 def activity_per_year():
-    """Rounds and seminars per year and the undated ones (two queries)."""
-    return cached("activity-by-year", _activity_per_year)
+    """Rounds and seminars per year and the undated ones (two queries, none while cached): each
+    kind's counts are cached apart, so a round's edit groups the rounds again, not the seminars."""
+    counts = in_parts(
+        "activity-by-year", {"rounds": partial(_per_year, DialogueRound), "seminars": partial(_per_year, Seminar)}
+    )
+    rounds, seminars = counts["rounds"], counts["seminars"]
+    years = sorted((set(rounds) | set(seminars)) - {None})
+    return Activity(
+        years=[(year, rounds[year], seminars[year]) for year in years],
+        undated_rounds=rounds[None],
+        undated_seminars=seminars[None],
+    )
 
 
 def _per_year(model):
@@ -89,16 +99,6 @@ def _per_year(model):
             .annotate(n=Count("pk"))
             .order_by()
         )
-    )
-
-
-def _activity_per_year():
-    rounds, seminars = _per_year(DialogueRound), _per_year(Seminar)
-    years = sorted((set(rounds) | set(seminars)) - {None})
-    return Activity(
-        years=[(year, rounds[year], seminars[year]) for year in years],
-        undated_rounds=rounds[None],
-        undated_seminars=seminars[None],
     )
 
 

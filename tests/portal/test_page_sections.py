@@ -12,6 +12,7 @@ from dialogues_portal import statistics
 from dialogues_portal.views import countries
 from dialogues_portal.views.home import HomeView
 from funding.models import Project
+from seminars.models import Seminar
 
 from ..factories import make_concern, make_country, make_project, make_round, make_seminar
 
@@ -113,11 +114,14 @@ def test_the_home_page_shows_a_round_edit_and_keeps_its_contribution_charts(clie
     assert "2017" not in home(client)
     monkeypatch.setattr(HomeView, "contribution_charts_context", fails)  # as stored
     monkeypatch.setattr(statistics, "project_entries", fails)
+    per_year = statistics._per_year  # the seminars per year: as stored, the rounds grouped again
+    monkeypatch.setattr(statistics, "_per_year", lambda model: fails() if model is Seminar else per_year(model))
     with transaction.atomic():
         make_round(country=country, held_on=datetime.date(2017, 6, 1), sources=[Source.objects.first()])
     html = home(client)
     assert '<a href="/en/dialogues/">2</a>' in html  # the key figures' rounds
     assert 'scope="row">2017</th>' in html  # the activity chart's table has the new round's year
+    assert 'scope="row">2016</th>' in html  # and the seminar's year, as stored
     assert 'id="chart-country-title"' in html  # the contribution charts, as stored
 
 
