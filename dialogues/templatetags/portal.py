@@ -10,7 +10,9 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dialogues.highlight import highlight
 from dialogues.partial_dates import PartialDate
@@ -155,3 +157,29 @@ def not_stated_line(*labels_and_values):
     if not missing:
         return ""
     return format_html('<p class="muted not-stated">{} {}.</p>', _("Not stated by the sources:"), ", ".join(missing))
+
+
+@register.simple_tag
+def status_marks(marks, earlier=0):
+    """A concern's status strip (includes/status_strip.html): a mark per round, its date and what
+    was recorded there, and how many earlier rounds it leaves out. Written here, not by a template
+    loop: a list of a dozen concerns has a dozen marks each, and the loop's lookups and
+    translations were most of a country page's concerns after a round's edit."""
+    if not marks:
+        return ""
+    nothing = _("nothing recorded")
+    items = []
+    for mark in marks:
+        label = f"{mark.dialogue_round.held_text}: {mark.entry.get_status_display() if mark.entry else nothing}"
+        items.append((mark.status or "none", label, label))
+    strip = format_html(
+        '<ol class="status-strip" aria-label="{}">{}</ol>',
+        _("Status at each round"),
+        format_html_join(
+            "", '<li class="status-mark status-{}" title="{}"><span class="visually-hidden">{}</span></li>', items
+        ),
+    )
+    if not earlier:
+        return strip
+    shown = ngettext("%(counter)s earlier round not shown", "%(counter)s earlier rounds not shown", earlier)
+    return mark_safe(format_html('<span class="muted">{}</span> ', shown % {"counter": earlier}) + strip)
