@@ -31,15 +31,14 @@ RECENT_MARKS = 12
 @dataclass
 class StripRound:
     """A round as a strip shows it: its date. Read as values, not as models: a strip spans every
-    round of its country (a thousand synthetic ones), and one object per round serves the strips of
-    all the country's concerns."""
+    round of its country (a thousand synthetic ones), and only the marks shown are made."""
 
     pk: int
     held: PartialDate
 
     @cached_property
     def held_text(self):
-        return str(self.held)  # formatted once for all the strips it is on
+        return str(self.held)  # formatted once for its mark's title and text
 
 
 @dataclass
@@ -56,18 +55,47 @@ class StripMark:
 
 @dataclass
 class ConcernState:
+    """A concern's history as of a date, and its status strip: a StripMark per round of its
+    country from the first it was raised at. The marks are made when asked for (a list of concerns
+    shows the latest RECENT_MARKS of each; a strip of a country's thousand synthetic rounds made
+    whole for every concern of a page was most of its time)."""
+
     entries: list = field(default_factory=list)  # the history as of the date, oldest first
-    strip: list = field(default_factory=list)  # StripMark per round, from the first it was raised at
-    stagnant: bool = False
+    rounds: list = field(default_factory=list)  # the country's dated rounds, oldest first: (pk, day, precision)
+    first: int | None = None  # where in `rounds` the strip starts (None: raised at no round)
+
+    def _marks(self, start):
+        at_round = {e.dialogue_round_id: e for e in self.entries if e.dialogue_round_id}
+        return [
+            StripMark(StripRound(pk, PartialDate.of(held_on, precision)), at_round.get(pk))
+            for pk, held_on, precision in self.rounds[start:]
+        ]
+
+    @cached_property
+    def strip(self):
+        return [] if self.first is None else self._marks(self.first)
+
+    @property
+    def strip_length(self):
+        return 0 if self.first is None else len(self.rounds) - self.first
 
     @property
     def recent_strip(self):
-        return self.strip[-RECENT_MARKS:]
+        if self.first is None:
+            return []
+        return self._marks(max(self.first, len(self.rounds) - RECENT_MARKS))
 
     @property
     def earlier_marks(self):
         """How many rounds of the strip recent_strip leaves out."""
-        return max(0, len(self.strip) - RECENT_MARKS)
+        return max(0, self.strip_length - RECENT_MARKS)
+
+    @cached_property
+    def stagnant(self):
+        # a run of the latest marks: its last STAGNATION_ROUNDS decide it
+        if self.first is None:
+            return False
+        return is_stagnant(self._marks(max(self.first, len(self.rounds) - STAGNATION_ROUNDS)))
 
     @property
     def current(self):
@@ -133,17 +161,17 @@ def concern_states(concerns, *, as_of=None, with_entries=True):
     if as_of is not None:
         rounds = rounds.filter(held_on__lte=as_of)
     by_country = {}
-    dated = rounds.order_by("held_on", "pk").values_list("pk", "country_id", "held_on", "held_on_precision")
+    # plain values, no translated field: without modeltranslation's reading of each row (thousands)
+    dated = (
+        rounds.rewrite(False).order_by("held_on", "pk").values_list("pk", "country_id", "held_on", "held_on_precision")
+    )
     for pk, country_id, held_on, precision in dated:
-        by_country.setdefault(country_id, []).append(StripRound(pk, PartialDate.of(held_on, precision)))
+        by_country.setdefault(country_id, []).append((pk, held_on, precision))
     for concern in concerns:
         state = states[concern.pk]
-        at_round = {e.dialogue_round_id: e for e in state.entries if e.dialogue_round_id}
-        country_rounds = by_country.get(concern.country_id, [])
-        first = next((i for i, r in enumerate(country_rounds) if r.pk in at_round), None)
-        if first is not None:
-            state.strip = [StripMark(r, at_round.get(r.pk)) for r in country_rounds[first:]]
-        state.stagnant = is_stagnant(state.strip)
+        at_rounds = {e.dialogue_round_id for e in state.entries if e.dialogue_round_id}
+        state.rounds = by_country.get(concern.country_id, [])
+        state.first = next((i for i, (pk, _held_on, _precision) in enumerate(state.rounds) if pk in at_rounds), None)
     return states
 
 

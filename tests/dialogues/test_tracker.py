@@ -113,6 +113,23 @@ def test_stagnation_is_three_rounds_in_a_row_up_to_the_latest_at_one_open_status
     assert [mark.status for mark in state.strip] == [status or "" for status in statuses[first:]]
 
 
+def test_a_list_reads_the_latest_marks_and_stagnation_without_making_the_whole_strip():
+    """A concern raised at the first of 30 rounds: its latest 12 marks, the 18 earlier ones
+    counted, its stagnation, all as the whole strip has them, and the whole strip never made."""
+    country = make_country()
+    concern = make_concern(country=country)
+    rounds = [held(country, year) for year in range(1990, 2020)]
+    make_entry(concern, rounds[0], status="raised")
+    for dialogue_round in rounds[-4:]:
+        make_entry(concern, dialogue_round, status="raised")
+    state = state_of(concern)
+    recent, earlier, stagnant = state.recent_strip, state.earlier_marks, state.stagnant
+    assert "strip" not in state.__dict__  # a cached property not computed
+    assert (earlier, stagnant) == (18, True)
+    assert recent == state.strip[-12:] and len(state.strip) == 30
+    assert [mark.status for mark in recent] == [""] * 8 + ["raised"] * 4
+
+
 def test_the_strip_starts_at_the_first_round_with_an_entry():
     country = make_country()
     concern = make_concern(country=country)
